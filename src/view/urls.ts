@@ -1,0 +1,112 @@
+/**
+ * The one place that builds the viewer's own URLs. Every link and redirect goes through
+ * here, so IDs are always percent-encoded the same way (matrix-static's hand-built paths
+ * are the counter-example).
+ */
+
+/**
+ * Percent-encodes one path segment. `:`, `@` and `!` are legal in a path segment (RFC 3986
+ * pchar) and keep Matrix IDs readable; everything else that encodeURIComponent escapes,
+ * including `/`, `+`, `=`, `$` and `#`, stays escaped.
+ */
+export function encodeSegment(value: string): string {
+  return encodeURIComponent(value).replace(/%3A/gi, ':').replace(/%40/gi, '@').replace(/%21/gi, '!');
+}
+
+/** The segment that names a room: an alias loses its `#`, a room ID stays as it is. */
+export function roomSegment(roomIdOrAlias: string): string {
+  return encodeSegment(roomIdOrAlias.startsWith('#') ? roomIdOrAlias.slice(1) : roomIdOrAlias);
+}
+
+function withQuery(path: string, query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const search = params.toString();
+  return search ? `${path}?${search}` : path;
+}
+
+export interface DirectoryQuery {
+  q?: string;
+  server?: string;
+  since?: string;
+}
+
+export function directoryPath(query: DirectoryQuery = {}): string {
+  return withQuery('/', { q: query.q, server: query.server, since: query.since });
+}
+
+/** `ref` is the room's canonical alias when it has one, else its room ID. */
+export function roomPath(ref: string, query: Record<string, string | number | undefined> = {}): string {
+  return withQuery(`/room/${roomSegment(ref)}`, query);
+}
+
+export function roomSubPath(ref: string, page: 'info' | 'members' | 'widgets' | 'feed.atom'): string {
+  return `${roomPath(ref)}/${page}`;
+}
+
+export function eventPath(ref: string, eventId: string): string {
+  return `${roomPath(ref)}/event/${encodeSegment(eventId)}`;
+}
+
+/** The permalink with a fragment, so the browser scrolls to the highlighted event. */
+export function eventLink(ref: string, eventId: string): string {
+  return `${eventPath(ref, eventId)}#${eventAnchor(eventId)}`;
+}
+
+/** An `id` attribute value that is safe in HTML and in a URL fragment. */
+export function eventAnchor(eventId: string): string {
+  return `e-${encodeSegment(eventId).replace(/%/g, '.')}`;
+}
+
+export function threadPath(ref: string, rootId: string): string {
+  return `${roomPath(ref)}/thread/${encodeSegment(rootId)}`;
+}
+
+export function dayPath(ref: string, day: string, page = 1): string {
+  const [yyyy, mm, dd] = day.split('-');
+  return withQuery(`${roomPath(ref)}/date/${yyyy}/${mm}/${dd}`, { page: page > 1 ? page : undefined });
+}
+
+/** matrix.to is the client-neutral way to offer "open in your Matrix client". */
+export function matrixToLink(roomIdOrAlias: string, eventId?: string): string {
+  const target = encodeURIComponent(roomIdOrAlias) + (eventId ? `/${encodeURIComponent(eventId)}` : '');
+  return `https://matrix.to/#/${target}`;
+}
+
+export interface MxcParts {
+  server: string;
+  mediaId: string;
+}
+
+const MXC = /^mxc:\/\/([A-Za-z0-9.\-]+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?)\/([A-Za-z0-9_-]+)$/;
+
+/** Parses `mxc://server/mediaId` strictly; anything else is null and is never linked. */
+export function parseMxc(uri: unknown): MxcParts | null {
+  if (typeof uri !== 'string' || uri.length > 512) return null;
+  const match = MXC.exec(uri);
+  if (!match?.[1] || !match[2]) return null;
+  return { server: match[1], mediaId: match[2] };
+}
+
+export function thumbnailPath(mxc: unknown, width: number, height: number, method: 'crop' | 'scale' = 'crop'): string | null {
+  const parts = parseMxc(mxc);
+  if (!parts) return null;
+  return withQuery(`/media/thumbnail/${encodeSegment(parts.server)}/${encodeSegment(parts.mediaId)}`, {
+    width,
+    height,
+    method,
+  });
+}
+
+export function downloadPath(mxc: unknown, filename?: string): string | null {
+  const parts = parseMxc(mxc);
+  if (!parts) return null;
+  const name = filename && filename.trim() ? `/${encodeSegment(filename.trim().slice(0, 200))}` : '';
+  return `/media/download/${encodeSegment(parts.server)}/${encodeSegment(parts.mediaId)}${name}`;
+}
+
+export function absoluteUrl(publicUrl: string, path: string): string {
+  return new URL(path, publicUrl).toString();
+}
