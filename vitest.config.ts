@@ -19,7 +19,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 600_000,
           // One Synapse and two cores: running files one at a time keeps timings sane.
-          fileParallelism: false,
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

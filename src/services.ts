@@ -1,0 +1,66 @@
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import { HomeserverClient } from './matrix/client.js';
+import { guestRegistrar } from './matrix/guest.js';
+import type { MediaFetcherOptions } from './matrix/media.js';
+import { quietSdkGlobalLogger } from './matrix/sdk-logger.js';
+import { Session } from './matrix/session.js';
+import { Denylist } from './rooms/denylist.js';
+import { DirectoryService } from './rooms/directory.js';
+import type { AppDeps } from './web/app.js';
+import { createRenderer } from './web/render.js';
+
+export interface Services extends AppDeps {
+  session: Session;
+}
+
+/** Builds every long-lived object from the config; the one place that wires layers together. */
+export function createServices(config: Config, log: Logger, production: boolean): Services {
+  quietSdkGlobalLogger();
+  const session = new Session(guestRegistrar(config.homeserverUrl, config.upstreamTimeoutMs), config.accessToken);
+  const client = new HomeserverClient({
+    baseUrl: config.homeserverUrl,
+    session,
+    timeoutMs: config.upstreamTimeoutMs,
+    concurrency: config.upstreamConcurrency,
+    queueLimit: config.upstreamQueueLimit,
+    log,
+  });
+  const denylist = new Denylist(config.denylist);
+  const directory = new DirectoryService(client, {
+    pageSize: config.directoryPageSize,
+    denylist,
+    ttlMs: Math.max(config.freshnessMs, 30_000),
+  });
+  const media: MediaFetcherOptions = { baseUrl: config.homeserverUrl, session, timeoutMs: config.upstreamTimeoutMs };
+  const renderer = createRenderer(
+    {
+      name: 'Matrix Static Viewer',
+      homeserver: new URL(config.homeserverUrl).host,
+      // Replaced by discoverServerName() before the app is built.
+      serverName: new URL(config.homeserverUrl).hostname,
+      stylesheet: '/static/style.css',
+      favicon: '/static/favicon.svg',
+    },
+    production,
+  );
+  return { config, log, renderer, client, directory, media, session };
+}
+
+/**
+ * The homeserver's server name (what follows the colon in IDs), from `/account/whoami`.
+ * Best effort: if the homeserver is down at start we fall back to its host name.
+ */
+export async function discoverServerName(client: HomeserverClient, fallback: string): Promise<string> {
+  try {
+    const whoami = await client.get<{ user_id?: unknown }>('/account/whoami', {
+      endpoint: 'whoami',
+      signal: AbortSignal.timeout(5000),
+    });
+    const userId = typeof whoami.user_id === 'string' ? whoami.user_id : '';
+    const colon = userId.indexOf(':');
+    return colon > 0 ? userId.slice(colon + 1) : fallback;
+  } catch {
+    return fallback;
+  }
+}

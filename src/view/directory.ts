@@ -1,0 +1,93 @@
+import type { PublicRoom } from '../matrix/directory.js';
+import type { DirectoryPage, DirectoryQuery } from '../rooms/directory.js';
+import { clip, type PageMeta } from './page.js';
+import { absoluteUrl, directoryPath, roomPath, thumbnailPath } from './urls.js';
+
+export interface DirectoryRoomView {
+  name: string;
+  href: string;
+  alias: string | undefined;
+  topic: string | undefined;
+  memberCount: number;
+  /** Site-relative thumbnail URL, or undefined when the room has no usable avatar. */
+  avatar: string | undefined;
+  /** Shown in place of a missing avatar. */
+  letter: string;
+  isSpace: boolean;
+  widgetCount: number | undefined;
+}
+
+export interface DirectoryView {
+  meta: PageMeta;
+  search: string;
+  server: string;
+  rooms: DirectoryRoomView[];
+  nextHref: string | undefined;
+  prevHref: string | undefined;
+  /** True when this is not the first page, so "first page" is worth offering. */
+  paged: boolean;
+  firstHref: string;
+}
+
+export interface DirectoryContext {
+  publicUrl: string;
+  indexing: boolean;
+  siteName: string;
+  /** The homeserver's own server name, shown when no other server is asked for. */
+  defaultServer: string;
+  widgetCounts?: ReadonlyMap<string, number>;
+}
+
+export function roomDisplayName(room: Pick<PublicRoom, 'name' | 'canonicalAlias' | 'roomId'>): string {
+  return clip(room.name ?? room.canonicalAlias ?? room.roomId, 120);
+}
+
+/** The first letter or digit of a name, for rooms without an avatar. */
+export function avatarLetter(name: string): string {
+  const match = /[\p{L}\p{N}]/u.exec(name.replace(/^[#!@]/, ''));
+  return (match?.[0] ?? '?').toUpperCase();
+}
+
+export function buildDirectoryView(page: DirectoryPage, query: DirectoryQuery, ctx: DirectoryContext): DirectoryView {
+  const rooms = page.rooms.map((room): DirectoryRoomView => {
+    const name = roomDisplayName(room);
+    return {
+      name,
+      href: roomPath(room.canonicalAlias ?? room.roomId),
+      alias: room.canonicalAlias,
+      topic: room.topic ? clip(room.topic, 500) : undefined,
+      memberCount: room.memberCount,
+      avatar: thumbnailPath(room.avatarUrl, 64, 64, 'crop') ?? undefined,
+      letter: avatarLetter(name),
+      isSpace: room.roomType === 'm.space',
+      widgetCount: ctx.widgetCounts?.get(room.roomId),
+    };
+  });
+  const base = { q: query.search, server: query.server };
+  const nextHref = page.nextBatch ? directoryPath({ ...base, since: page.nextBatch }) : undefined;
+  // A prev token on the first page would lead back past the start.
+  const prevHref = query.since && page.prevBatch ? directoryPath({ ...base, since: page.prevBatch }) : undefined;
+  const serverName = query.server ?? ctx.defaultServer;
+  const searching = Boolean(query.search);
+  const title = searching
+    ? `Rooms matching “${clip(query.search ?? '', 60)}” on ${serverName} · ${ctx.siteName}`
+    : `Public Matrix rooms on ${serverName}${query.since ? ' (more)' : ''} · ${ctx.siteName}`;
+  return {
+    meta: {
+      title,
+      description: `Read the public, world-readable Matrix rooms of ${serverName} without an account.`,
+      canonical: absoluteUrl(ctx.publicUrl, directoryPath({ ...base, since: query.since })),
+      // Search results and other servers' directories are not pages a search engine should keep.
+      noindex: !ctx.indexing || searching || Boolean(query.server),
+      prev: prevHref,
+      next: nextHref,
+    },
+    search: query.search ?? '',
+    server: query.server ?? '',
+    rooms,
+    nextHref,
+    prevHref,
+    paged: Boolean(query.since),
+    firstHref: directoryPath(base),
+  };
+}

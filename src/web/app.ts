@@ -1,0 +1,60 @@
+import express, { type Express, type RequestHandler } from 'express';
+import type { Logger } from '../log.js';
+import type { HomeserverClient } from '../matrix/client.js';
+import type { MediaFetcherOptions } from '../matrix/media.js';
+import type { DirectoryService } from '../rooms/directory.js';
+import { publicDir } from '../paths.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { mediaRoutes } from './media.js';
+import type { Renderer } from './render.js';
+import { directoryRoutes } from './routes/directory.js';
+import { healthRoutes } from './routes/health.js';
+import { securityHeaders } from './security.js';
+
+export interface AppDeps {
+  config: {
+    publicUrl: string;
+    indexing: boolean;
+    freshnessMs: number;
+    mediaMaxBytes: number;
+  };
+  log: Logger;
+  renderer: Renderer;
+  client: HomeserverClient;
+  directory: DirectoryService;
+  media: MediaFetcherOptions;
+}
+
+/** Builds the express app from its dependencies; the entry file only wires and listens. */
+export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler } = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  // Heroku's router is the one proxy in front of us.
+  app.set('trust proxy', 1);
+  app.set('query parser', 'simple');
+  if (hooks.beforeRoutes) app.use(hooks.beforeRoutes);
+  app.use(securityHeaders(deps.config.publicUrl));
+  app.use(
+    '/static',
+    express.static(publicDir, { maxAge: '1d', index: false, fallthrough: true, dotfiles: 'ignore' }),
+  );
+  app.use(healthRoutes({ client: deps.client }));
+  app.use(
+    directoryRoutes({
+      directory: deps.directory,
+      renderer: deps.renderer,
+      context: {
+        publicUrl: deps.config.publicUrl,
+        indexing: deps.config.indexing,
+        siteName: deps.renderer.site.name,
+        defaultServer: deps.renderer.site.serverName,
+      },
+      maxAgeSeconds: Math.max(1, Math.round(deps.config.freshnessMs / 1000)),
+    }),
+  );
+  app.use(mediaRoutes({ fetcher: deps.media, maxBytes: deps.config.mediaMaxBytes }));
+  app.use(notFoundHandler());
+  app.use(errorHandler(deps.renderer, deps.log));
+  return app;
+}

@@ -1,0 +1,68 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../log.js';
+import { NotFound, RateLimited, ViewerError, HomeserverUnavailable } from '../matrix/errors.js';
+import type { PageMeta } from '../view/page.js';
+import { sendHtml, type Renderer } from './render.js';
+
+const HEADINGS: Record<number, string> = {
+  400: 'That address is not valid',
+  403: 'This room cannot be shown',
+  404: 'Not found',
+  429: 'Too many requests',
+  500: 'Something went wrong',
+  502: 'The homeserver gave a bad answer',
+  503: 'The homeserver is unavailable',
+  504: 'The homeserver took too long',
+};
+
+export interface ErrorView {
+  meta: PageMeta;
+  status: number;
+  heading: string;
+  explanation: string;
+  retryAfter: number | undefined;
+}
+
+export function buildErrorView(status: number, explanation: string, siteName: string, retryAfter?: number): ErrorView {
+  const heading = HEADINGS[status] ?? 'Something went wrong';
+  return {
+    // Error pages are never indexed and have no canonical URL.
+    meta: { title: `${heading} · ${siteName}`, description: explanation, canonical: undefined, noindex: true },
+    status,
+    heading,
+    explanation,
+    retryAfter,
+  };
+}
+
+export function notFoundHandler(): RequestHandler {
+  return (_req, _res, next) => next(new NotFound('There is no page at this address.'));
+}
+
+/** The one place where failures become pages with the right status. */
+export function errorHandler(renderer: Renderer, log: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    let status = 500;
+    let explanation = 'The viewer failed to build this page. Please try again later.';
+    let retryAfter: number | undefined;
+    if (error instanceof ViewerError) {
+      status = error.status;
+      explanation = error.explanation;
+      if (error instanceof HomeserverUnavailable) retryAfter = error.retryAfterSeconds;
+      if (error instanceof RateLimited) retryAfter = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+    } else if (isHttpError(error) && error.status >= 400 && error.status < 500) {
+      // express's own parsers (bad percent-encoding, for example) throw these.
+      status = error.status;
+      explanation = 'That address is not valid.';
+    }
+    if (status >= 500) log.warn({ err: error, path: req.path, status }, 'request failed');
+    if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
+    res.set('Cache-Control', 'no-store');
+    sendHtml(res, status, renderer.page('error', buildErrorView(status, explanation, renderer.site.name, retryAfter)));
+  };
+}
+
+function isHttpError(error: unknown): error is { status: number } {
+  return typeof error === 'object' && error !== null && typeof (error as { status?: unknown }).status === 'number';
+}

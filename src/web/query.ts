@@ -1,0 +1,19 @@
+import type { Request } from 'express';
+import { BadRequest } from '../matrix/errors.js';
+
+/** A single string query parameter, or undefined; repeated or oversized values are a 400. */
+export function queryString(req: Request, name: string, maxLength: number): string | undefined {
+  const value: unknown = req.query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new BadRequest(`The “${name}” parameter was given more than once or in a form we do not accept.`);
+  if (value.length > maxLength) throw new BadRequest(`The “${name}” parameter is too long.`);
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+const SERVER_NAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** A Matrix server name: a host name or IP literal with an optional port. */
+export function isServerName(value: string): boolean {
+  return value.length <= 255 && SERVER_NAME.test(value);
+}

@@ -1,0 +1,37 @@
+import { Eta } from 'eta';
+import type { Response } from 'express';
+import { templatesDir } from '../paths.js';
+import type { PageMeta } from '../view/page.js';
+
+export interface SiteInfo {
+  name: string;
+  homeserver: string;
+  /** The homeserver's server name, as in `@user:server`; found out at start. */
+  serverName: string;
+  stylesheet: string;
+  favicon: string;
+}
+
+export interface Renderer {
+  /** Renders a page template with its view model; the layout gets `meta` and `site`. */
+  page(template: string, view: { meta: PageMeta }, extra?: Record<string, unknown>): string;
+  readonly site: SiteInfo;
+}
+
+/**
+ * The template engine, configured once: autoescape on (eta's default, kept explicit), and
+ * template caching in production only, so templates can be edited while developing.
+ */
+export function createRenderer(site: SiteInfo, production: boolean): Renderer {
+  const eta = new Eta({ views: templatesDir, autoEscape: true, cache: production, autoTrim: [false, 'nl'] });
+  return {
+    site,
+    page(template, view, extra = {}) {
+      return eta.render(`./${template}`, { ...extra, view, meta: view.meta, site });
+    },
+  };
+}
+
+export function sendHtml(res: Response, status: number, html: string): void {
+  res.status(status).type('html').send(html);
+}

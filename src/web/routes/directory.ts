@@ -1,0 +1,34 @@
+import { Router } from 'express';
+import { BadRequest } from '../../matrix/errors.js';
+import type { DirectoryService } from '../../rooms/directory.js';
+import { buildDirectoryView, type DirectoryContext } from '../../view/directory.js';
+import { queryString, isServerName } from '../query.js';
+import { sendHtml, type Renderer } from '../render.js';
+
+export interface DirectoryRouteDeps {
+  directory: DirectoryService;
+  renderer: Renderer;
+  context: Omit<DirectoryContext, 'widgetCounts'>;
+  /** Cache-Control max-age for the directory, in seconds. */
+  maxAgeSeconds: number;
+}
+
+export function directoryRoutes(deps: DirectoryRouteDeps): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    const search = queryString(req, 'q', 200);
+    const server = queryString(req, 'server', 255);
+    const since = queryString(req, 'since', 2000);
+    if (server !== undefined && !isServerName(server)) {
+      throw new BadRequest('The “server” parameter must be a Matrix server name, such as matrix.org.');
+    }
+    // Our own server's name in ?server= asks for the default directory; one URL for it.
+    const otherServer = server && server !== deps.context.defaultServer ? server : undefined;
+    const query = { search, server: otherServer, since };
+    const page = await deps.directory.page(query);
+    const view = buildDirectoryView(page, query, deps.context);
+    res.set('Cache-Control', `public, max-age=${deps.maxAgeSeconds}, stale-while-revalidate=${deps.maxAgeSeconds * 6}`);
+    sendHtml(res, 200, deps.renderer.page('directory', view));
+  });
+  return router;
+}
