@@ -42,9 +42,11 @@ export class Session {
     if (this.configuredToken) {
       throw new BadGateway('the homeserver rejected MATRIX_ACCESS_TOKEN; the operator must set a valid token');
     }
-    const current = await this.current?.catch(() => undefined);
-    // Only the first caller to see this token rejected starts a new registration.
-    if (current === token) this.current = undefined;
+    const pending = this.current;
+    const current = await pending?.catch(() => undefined);
+    // Only the first caller to see this token rejected starts a new registration; the others
+    // find a newer promise in place and wait for that one.
+    if (this.current === pending && current === token) this.current = undefined;
     await this.token(signal);
   }
 }

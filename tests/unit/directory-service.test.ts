@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { PublicRoom, PublicRoomsPage, PublicRoomsQuery } from '../../src/matrix/directory.js';
+import { Denylist } from '../../src/rooms/denylist.js';
+import { DirectoryService } from '../../src/rooms/directory.js';
+
+function room(n: number, worldReadable: boolean): PublicRoom {
+  return {
+    roomId: `!room${n}:example.org`,
+    name: `Room ${n}`,
+    topic: undefined,
+    canonicalAlias: `#room${n}:example.org`,
+    avatarUrl: undefined,
+    memberCount: n,
+    worldReadable,
+    guestCanJoin: false,
+    joinRule: 'public',
+    roomType: undefined,
+  };
+}
+
+/** A directory of `total` rooms where every third one is not world-readable. */
+function upstream(total: number) {
+  const rooms = Array.from({ length: total }, (_, i) => room(i, i % 3 !== 1));
+  const calls: PublicRoomsQuery[] = [];
+  const fetcher = async (query: PublicRoomsQuery): Promise<PublicRoomsPage> => {
+    calls.push(query);
+    const start = query.since ? Number(query.since.slice(1)) : 0;
+    const slice = rooms.slice(start, start + query.limit);
+    const end = start + slice.length;
+    return {
+      rooms: slice,
+      nextBatch: end < rooms.length ? `n${end}` : undefined,
+      prevBatch: start > 0 ? `n${Math.max(0, start - query.limit)}` : undefined,
+      totalEstimate: rooms.length,
+    };
+  };
+  return { rooms, calls, fetcher };
+}
+
+describe('DirectoryService', () => {
+  it('fills a page with world-readable rooms by pulling through since pages', async () => {
+    const { fetcher, calls } = upstream(20);
+    const directory = new DirectoryService(fetcher, { pageSize: 4, denylist: new Denylist([]), ttlMs: 1000 });
+    const page = await directory.page({});
+    expect(page.rooms.length).toBeGreaterThanOrEqual(4);
+    expect(page.rooms.every((r) => r.worldReadable)).toBe(true);
+    expect(calls.length).toBe(2);
+    expect(page.nextBatch).toBe('n8');
+  });
+
+  it('reaches every world-readable room, once, by following next links', async () => {
+    const { fetcher, rooms } = upstream(23);
+    const directory = new DirectoryService(fetcher, { pageSize: 2, denylist: new Denylist([]), ttlMs: 1000 });
+    const seen: string[] = [];
+    let since: string | undefined;
+    for (let i = 0; i < 50; i++) {
+      const page = await directory.page({ since });
+      seen.push(...page.rooms.map((r) => r.roomId));
+      if (!page.nextBatch) break;
+      since = page.nextBatch;
+    }
+    expect(seen).toEqual(rooms.filter((r) => r.worldReadable).map((r) => r.roomId));
+  });
+
+  it('leaves out denied rooms', async () => {
+    const { fetcher } = upstream(6);
+    const directory = new DirectoryService(fetcher, {
+      pageSize: 10,
+      denylist: new Denylist(['!room0:example.org', '#room3:example.org']),
+      ttlMs: 1000,
+    });
+    const page = await directory.page({});
+    expect(page.rooms.map((r) => r.roomId)).toEqual(['!room2:example.org', '!room5:example.org']);
+  });
+
+  it('makes one upstream fetch for concurrent requests of the same page', async () => {
+    const { fetcher, calls } = upstream(3);
+    const directory = new DirectoryService(fetcher, { pageSize: 10, denylist: new Denylist([]), ttlMs: 1000 });
+    await Promise.all([directory.page({}), directory.page({}), directory.page({})]);
+    expect(calls.length).toBe(1);
+  });
+
+  it('stops at a token that does not move', async () => {
+    let calls = 0;
+    const directory = new DirectoryService(
+      async () => {
+        calls++;
+        return { rooms: [room(1, false)], nextBatch: 'same', prevBatch: undefined, totalEstimate: undefined };
+      },
+      { pageSize: 5, denylist: new Denylist([]), ttlMs: 1000 },
+    );
+    const page = await directory.page({ since: 'same' });
+    expect(page.rooms).toEqual([]);
+    expect(calls).toBe(1);
+  });
+});
