@@ -116,20 +116,22 @@ async function openWatched(path: string): Promise<{ page: Page; findings: Findin
 }
 
 /** Synthetic events on every element: fast, and reaches hidden ones too. */
-async function dispatchEverywhere(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const elements = Array.from(document.body.querySelectorAll('*'));
-    for (const element of elements) {
-      for (const type of ['pointerover', 'pointerenter', 'mouseover', 'mouseenter', 'mousedown', 'mouseup']) {
-        element.dispatchEvent(new MouseEvent(type, { bubbles: true }));
-      }
-      if (element instanceof HTMLElement) {
-        element.focus();
-        element.click();
-      }
+const DISPATCH_EVERYWHERE = `(() => {
+  const elements = Array.from(document.body.querySelectorAll('*'));
+  for (const element of elements) {
+    for (const type of ['pointerover', 'pointerenter', 'mouseover', 'mouseenter', 'mousedown', 'mouseup']) {
+      element.dispatchEvent(new MouseEvent(type, { bubbles: true }));
     }
-    return elements.length;
-  });
+    if (element instanceof HTMLElement) {
+      element.focus();
+      element.click();
+    }
+  }
+  return elements.length;
+})()`;
+
+async function dispatchEverywhere(page: Page): Promise<number> {
+  return page.evaluate<number>(DISPATCH_EVERYWHERE);
 }
 
 /** Real pointer and keyboard interaction, summaries first so that spoilers open. */
@@ -151,25 +153,28 @@ async function interactForReal(page: Page): Promise<void> {
 
 async function settle(page: Page): Promise<void> {
   await page.waitForTimeout(300);
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
+  await page.evaluate('Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)))');
   await page.waitForTimeout(300);
 }
 
 /** The live DOM, as Chromium parsed it: no script, no handlers, no script URLs. */
-async function domFindings(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const found: string[] = [];
-    const forbidden = 'script, style, iframe, object, embed, form, svg, math, base, meta[http-equiv], link, input, textarea, template, noscript, frame, frameset, button, select';
-    for (const element of Array.from(document.body.querySelectorAll(forbidden))) found.push(`<${element.localName}>`);
-    for (const element of Array.from(document.body.querySelectorAll('*'))) {
-      for (const attr of Array.from(element.attributes)) {
-        const value = attr.value.replace(/[\s\x00-\x1f]+/g, '').toLowerCase();
-        if (attr.name.startsWith('on')) found.push(`${attr.name} on <${element.localName}>`);
-        if (/(?:java|vb|live)script:|data:/.test(value)) found.push(`${attr.name}="${attr.value}"`);
-      }
+const DOM_FINDINGS = `(() => {
+  const found = [];
+  const forbidden = 'script, style, iframe, object, embed, form, svg, math, base, meta, link, input, '
+    + 'textarea, template, noscript, frame, frameset, button, select';
+  for (const element of document.body.querySelectorAll(forbidden)) found.push('<' + element.localName + '>');
+  for (const element of document.body.querySelectorAll('*')) {
+    for (const attr of element.attributes) {
+      const value = attr.value.replace(/[\\s\\x00-\\x1f]+/g, '').toLowerCase();
+      if (attr.name.startsWith('on')) found.push(attr.name + ' on <' + element.localName + '>');
+      if (/(?:java|vb|live)script:|data:/.test(value)) found.push(attr.name + '="' + attr.value + '"');
     }
-    return found;
-  });
+  }
+  return found;
+})()`;
+
+async function domFindings(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(DOM_FINDINGS);
 }
 
 describe('sanitised payloads in Chromium', () => {
