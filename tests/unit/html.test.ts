@@ -51,16 +51,16 @@ describe('sanitizeFormattedBody: tags and attributes', () => {
 });
 
 describe('sanitizeFormattedBody: colours', () => {
-  it('renders a foreground colour as <font color>, lower-cased', () => {
-    expect(clean('<font color="#FF0000">r</font>')).toBe('<font color="#ff0000">r</font>');
-    expect(clean('<font data-mx-color="#00ff00">g</font>')).toBe('<font color="#00ff00">g</font>');
-    expect(clean('<span data-mx-color="#0000ff">b</span>')).toBe('<font color="#0000ff">b</font>');
+  it('renders a foreground colour as a span with our own inline colour, lower-cased', () => {
+    expect(clean('<font color="#FF0000">r</font>')).toBe('<span style="color:#ff0000">r</span>');
+    expect(clean('<font data-mx-color="#00ff00">g</font>')).toBe('<span style="color:#00ff00">g</span>');
+    expect(clean('<span data-mx-color="#0000ff">b</span>')).toBe('<span style="color:#0000ff">b</span>');
   });
 
   it('renders a background colour as our own inline style', () => {
     expect(clean('<span data-mx-bg-color="#AbCdEf">x</span>')).toBe('<span style="background-color:#abcdef">x</span>');
     expect(clean('<font data-mx-color="#111111" data-mx-bg-color="#222222">x</font>')).toBe(
-      '<font color="#111111" style="background-color:#222222">x</font>',
+      '<span style="color:#111111;background-color:#222222">x</span>',
     );
   });
 

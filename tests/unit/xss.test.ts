@@ -7,7 +7,7 @@ const PAYLOADS = xssPayloads();
 
 /** What each element may carry after sanitising; anything else is a failure. */
 const ALLOWED: Record<string, readonly string[]> = {
-  font: ['color', 'style'], del: [], h1: [], h2: [], h3: [], h4: [], h5: [], h6: [], blockquote: [],
+  del: [], h1: [], h2: [], h3: [], h4: [], h5: [], h6: [], blockquote: [],
   p: [], a: ['href', 'rel'], ul: [], ol: ['start'], sup: [], sub: [], li: [], b: [], i: [], u: [],
   strong: [], em: [], s: [], code: ['class'], hr: [], br: [], div: [], table: [], thead: [],
   tbody: [], tr: [], th: [], td: [], caption: [], pre: [], span: ['style'],
@@ -33,7 +33,7 @@ function problems(html: string): string[] {
       if (!allowed.includes(attr)) found.push(`attribute ${attr} on <${name}>`);
       const squashed = value.replace(/[\s\x00-\x1f]+/g, '').toLowerCase();
       if (DANGEROUS_SCHEME.test(squashed)) found.push(`scheme in ${attr}="${value}"`);
-      if (attr === 'style' && !/^background-color:#[0-9a-f]{6}$/.test(value)) found.push(`style="${value}"`);
+      if (attr === 'style' && !/^(color:#[0-9a-f]{6}(;background-color:#[0-9a-f]{6})?|background-color:#[0-9a-f]{6})$/.test(value)) found.push(`style="${value}"`);
       if (attr === 'class' && !/^language-[A-Za-z0-9_+#.-]+(?: language-[A-Za-z0-9_+#.-]+)*$/.test(value)) {
         found.push(`class="${value}"`);
       }

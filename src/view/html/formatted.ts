@@ -82,9 +82,10 @@ function link(attribs: Attributes): Tag {
 }
 
 /**
- * `<font>` and `<span>`: a valid foreground colour becomes `<font color>` (shown by old
- * browsers that ignore CSS), a valid background colour an inline `background-color` that we
- * write ourselves. A spoiler becomes our marked `<details>`.
+ * `<font>` and `<span>` become a `<span>` whose inline style we write ourselves from validated
+ * `#rrggbb` colours: `<font>` is obsolete in HTML5 (the pages must validate), and every
+ * browser that shows colour at all reads an inline `color`. A spoiler becomes our marked
+ * `<details>`.
  */
 function styled(tagName: string, attribs: Attributes): Tag {
   if (tagName === 'span' && attribs['data-mx-spoiler'] !== undefined) {
@@ -92,10 +93,8 @@ function styled(tagName: string, attribs: Attributes): Tag {
   }
   const fg = hexColour(attribs['data-mx-color'] ?? (tagName === 'font' ? attribs.color : undefined));
   const bg = hexColour(attribs['data-mx-bg-color']);
-  const out: Attributes = {};
-  if (fg !== null) out.color = fg;
-  if (bg !== null) out.style = `background-color:${bg}`;
-  return { tagName: fg !== null ? 'font' : 'span', attribs: out };
+  const styles = [fg !== null ? `color:${fg}` : '', bg !== null ? `background-color:${bg}` : ''].filter(Boolean);
+  return { tagName: 'span', attribs: styles.length > 0 ? { style: styles.join(';') } : {} };
 }
 
 function transform(tagName: string, attribs: Attributes): Tag {
@@ -121,13 +120,12 @@ const OPTIONS: IOptions = {
   allowedAttributes: {
     a: ['href', 'rel'],
     img: ['src', 'alt', 'title', 'width', 'height'],
-    font: ['color', 'style'],
     span: ['style'],
     ol: ['start'],
     details: [SPOILER_ATTR],
   },
   allowedClasses: { code: [/^language-[A-Za-z0-9_+#.-]{1,40}$/] },
-  allowedStyles: { '*': { 'background-color': [/^#[0-9a-f]{6}$/] } },
+  allowedStyles: { '*': { color: [/^#[0-9a-f]{6}$/], 'background-color': [/^#[0-9a-f]{6}$/] } },
   parseStyleAttributes: true,
   allowedSchemes: ['http', 'https', 'ftp', 'mailto', 'magnet'],
   // Images only ever point at our media proxy, a path without a scheme.
