@@ -1,0 +1,110 @@
+/**
+ * Attachments: images and stickers (a thumbnail linked to the file), files, audio and video
+ * (download links), and locations (a geo: URI and a map site). An attachment whose `url` is
+ * not a valid mxc URI becomes an "invalid attachment" line; nothing here throws.
+ */
+import { isRecord } from '../../matrix/events.js';
+import { renderPlainBody, sanitizeFormattedBody } from '../html.js';
+import type { SafeHtml } from '../safe-html.js';
+import { downloadPath, parseMxc, thumbnailPath } from '../urls.js';
+import { cleanLine, humanDuration, humanSize, pixels } from './format.js';
+import type { ImageView, MessageBody } from './types.js';
+
+/** Image thumbnails are shown at most this large, keeping their aspect ratio. */
+export const THUMBNAIL_BOX = { width: 320, height: 240 } as const;
+const MAX_ALT = 300;
+
+type Content = Record<string, unknown>;
+
+function infoOf(content: Content): Content {
+  const info = content['info'];
+  return isRecord(info) ? info : {};
+}
+
+/** The file's name: `filename`, else `body`, cleaned. */
+function fileName(content: Content, fallback: string): string {
+  return cleanLine(content['filename']) ?? cleanLine(content['body']) ?? fallback;
+}
+
+/**
+ * A caption (spec v1.10): when both `filename` and `body` are given and differ, the body is
+ * a caption, formatted or plain.
+ */
+function caption(content: Content): SafeHtml | null {
+  const { filename, body } = content;
+  if (typeof filename !== 'string' || typeof body !== 'string' || filename === body || body.trim() === '') return null;
+  const formatted = content['formatted_body'];
+  if (content['format'] === 'org.matrix.custom.html' && typeof formatted === 'string') return sanitizeFormattedBody(formatted);
+  return renderPlainBody(body);
+}
+
+/** Scales width × height down to fit the thumbnail box; null sizes when unknown. */
+export function fitThumbnail(width: number | null, height: number | null): { width: number | null; height: number | null } {
+  if (width === null || height === null) return { width: null, height: null };
+  const scale = Math.min(1, THUMBNAIL_BOX.width / width, THUMBNAIL_BOX.height / height);
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
+/** `m.image` and `m.sticker`: the thumbnail (`info.thumbnail_url`, else `url`) linked to the file. */
+export function imageBody(content: Content, type: 'image' | 'sticker'): MessageBody {
+  const url = content['url'];
+  const name = fileName(content, type);
+  if (!parseMxc(url)) return { type: 'invalid', what: type, name: cleanLine(content['body']) };
+  const info = infoOf(content);
+  const width = pixels(info['w']);
+  const height = pixels(info['h']);
+  const shown = fitThumbnail(width, height);
+  const thumbnailUrl = parseMxc(info['thumbnail_url']) ? info['thumbnail_url'] : url;
+  const src = thumbnailPath(thumbnailUrl, shown.width ?? THUMBNAIL_BOX.width, shown.height ?? THUMBNAIL_BOX.height, 'scale');
+  const image: ImageView | null = src === null ? null : { src, width: shown.width, height: shown.height };
+  return {
+    type,
+    image,
+    alt: cleanLine(content['body'], MAX_ALT) ?? '',
+    href: downloadPath(url, name)!,
+    name,
+    size: humanSize(info['size']),
+    dimensions: width !== null && height !== null ? `${width} × ${height}` : null,
+    caption: caption(content),
+  };
+}
+
+/** `m.file`, `m.audio`, `m.video`: a download link with name, size and (audio, video) duration. */
+export function fileBody(content: Content, type: 'file' | 'audio' | 'video'): MessageBody {
+  const url = content['url'];
+  if (!parseMxc(url)) return { type: 'invalid', what: type, name: cleanLine(content['body']) };
+  const info = infoOf(content);
+  const name = fileName(content, type);
+  return {
+    type,
+    href: downloadPath(url, name)!,
+    name,
+    size: humanSize(info['size']),
+    duration: type === 'file' ? null : humanDuration(info['duration']),
+    mimetype: cleanLine(info['mimetype'], 100),
+    caption: caption(content),
+  };
+}
+
+const GEO = /^geo:(-?\d{1,3}(?:\.\d{1,15})?),(-?\d{1,3}(?:\.\d{1,15})?)/;
+
+/** Latitude and longitude of a `geo:` URI, or null when it does not match or is out of range. */
+export function parseGeoUri(uri: unknown): { lat: string; lon: string } | null {
+  if (typeof uri !== 'string' || uri.length > 500) return null;
+  const match = GEO.exec(uri);
+  if (!match?.[1] || !match[2]) return null;
+  const [lat, lon] = [Number(match[1]), Number(match[2])];
+  if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return null;
+  return { lat: match[1], lon: match[2] };
+}
+
+/** `m.location`: links to the geo: URI and to OpenStreetMap. */
+export function locationBody(content: Content): MessageBody {
+  const geo = parseGeoUri(content['geo_uri']);
+  return {
+    type: 'location',
+    description: cleanLine(content['body']) ?? 'Location',
+    geoUri: geo ? `geo:${geo.lat},${geo.lon}` : null,
+    mapHref: geo ? `https://www.openstreetmap.org/?mlat=${geo.lat}&mlon=${geo.lon}#map=16/${geo.lat}/${geo.lon}` : null,
+  };
+}

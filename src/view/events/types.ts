@@ -1,0 +1,108 @@
+/**
+ * The timeline's view model: what templates/partials/timeline.eta presents. Every string is
+ * plain text (templates escape it) except fields typed `SafeHtml`.
+ */
+import type { SafeHtml } from '../safe-html.js';
+
+export interface SenderView {
+  userId: string;
+  /** Display name at the event (cleaned), else the user ID; disambiguated when shared. */
+  name: string;
+  /** Media proxy path of a 32x32 crop of the avatar at the event, or null. */
+  avatar: string | null;
+  /** Shown instead of an avatar. */
+  letter: string;
+}
+
+/** One piece of a sentence: the template prints text, names in bold, links as `<a>`. */
+export type SentencePart = { text: string } | { name: string } | { link: string; text: string };
+
+export interface ReactionView {
+  key: string;
+  count: number;
+  /** Names of the senders, in the order they reacted. */
+  senders: string[];
+}
+
+export interface ThreadView {
+  count: number;
+  href: string;
+}
+
+export type ReplyView =
+  | { found: true; href: string; senderName: string; excerpt: string; deleted: boolean }
+  | { found: false; href: string };
+
+export interface ImageView {
+  src: string;
+  width: number | null;
+  height: number | null;
+}
+
+export type MessageBody =
+  | { type: 'text' | 'notice' | 'emote'; html: SafeHtml }
+  | {
+      type: 'image' | 'sticker';
+      /** The thumbnail, or null when the server gave no usable one (then only a link). */
+      image: ImageView | null;
+      alt: string;
+      /** Download of the full file. */
+      href: string;
+      name: string;
+      size: string | null;
+      /** "640 × 480" or null. */
+      dimensions: string | null;
+      caption: SafeHtml | null;
+    }
+  | {
+      type: 'file' | 'audio' | 'video';
+      href: string;
+      name: string;
+      size: string | null;
+      duration: string | null;
+      mimetype: string | null;
+      caption: SafeHtml | null;
+    }
+  | {
+      type: 'location';
+      description: string;
+      /** `geo:lat,lon` or null when the URI is not valid. */
+      geoUri: string | null;
+      mapHref: string | null;
+    }
+  | { type: 'invalid'; /** "image", "file"... */ what: string; name: string | null }
+  | { type: 'unknown'; msgtype: string | null; html: SafeHtml | null };
+
+export interface EventCommon {
+  id: string;
+  /** The `id` attribute of the event's block. */
+  anchor: string;
+  permalink: string;
+  /** The archive page of the event's UTC day. */
+  dayHref: string;
+  /** The Matrix event type. */
+  type: string;
+  sender: SenderView;
+  ts: number;
+  isoTime: string;
+  /** "14:05 UTC". */
+  time: string;
+  highlighted: boolean;
+  reactions: ReactionView[];
+  thread: ThreadView | null;
+}
+
+export type EventView =
+  | (EventCommon & { kind: 'message'; body: MessageBody; edited: boolean; reply: ReplyView | null })
+  | (EventCommon & {
+      kind: 'redacted';
+      /** The redacting user's name, or null when unknown or when it was the sender. */
+      by: string | null;
+      bySender: boolean;
+      reason: string | null;
+      /** True for state events ("Event deleted"). */
+      state: boolean;
+    })
+  | (EventCommon & { kind: 'encrypted' })
+  | (EventCommon & { kind: 'state'; sentence: SentencePart[] })
+  | (EventCommon & { kind: 'unknown'; description: string });
