@@ -5,6 +5,10 @@ import { guestRegistrar } from './matrix/guest.js';
 import type { MediaFetcherOptions } from './matrix/media.js';
 import { quietSdkGlobalLogger } from './matrix/sdk-logger.js';
 import { Session } from './matrix/session.js';
+import { RoomApi } from './matrix/rooms.js';
+import { RoomCache } from './rooms/cache.js';
+import { RoomReader } from './rooms/reader.js';
+import { RoomResolver } from './rooms/resolver.js';
 import { Denylist } from './rooms/denylist.js';
 import { DirectoryService } from './rooms/directory.js';
 import type { AppDeps } from './web/app.js';
@@ -32,6 +36,15 @@ export function createServices(config: Config, log: Logger, production: boolean)
     denylist,
     ttlMs: Math.max(config.freshnessMs, 30_000),
   });
+  const api = new RoomApi(client);
+  const rooms = new RoomCache(api, {
+    // Snapshots get most of the budget; pages, member lists and the like share the rest.
+    maxBytes: Math.floor(config.cacheMaxBytes * 0.75),
+    freshnessMs: config.freshnessMs,
+    reloadAfterMs: config.cacheTtlMs,
+  });
+  const reader = new RoomReader(api, rooms, { pageSize: config.timelinePageSize, maxBytes: Math.floor(config.cacheMaxBytes * 0.25) });
+  const resolver = new RoomResolver(api, denylist);
   const media: MediaFetcherOptions = { baseUrl: config.homeserverUrl, session, timeoutMs: config.upstreamTimeoutMs };
   const renderer = createRenderer(
     {
@@ -44,7 +57,7 @@ export function createServices(config: Config, log: Logger, production: boolean)
     },
     production,
   );
-  return { config, log, renderer, client, directory, media, session };
+  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver };
 }
 
 /**

@@ -2,12 +2,17 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from '../log.js';
 import type { HomeserverClient } from '../matrix/client.js';
 import type { MediaFetcherOptions } from '../matrix/media.js';
+import type { RoomCache } from '../rooms/cache.js';
 import type { DirectoryService } from '../rooms/directory.js';
+import type { RoomReader } from '../rooms/reader.js';
+import type { RoomResolver } from '../rooms/resolver.js';
 import { publicDir } from '../paths.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { mediaRoutes } from './media.js';
 import type { Renderer } from './render.js';
 import { directoryRoutes } from './routes/directory.js';
+import { roomAboutRoutes } from './routes/room-about.js';
+import { roomRoutes } from './routes/room.js';
 import { healthRoutes } from './routes/health.js';
 import { securityHeaders } from './security.js';
 
@@ -17,12 +22,16 @@ export interface AppDeps {
     indexing: boolean;
     freshnessMs: number;
     mediaMaxBytes: number;
+    membersPageSize: number;
   };
   log: Logger;
   renderer: Renderer;
   client: HomeserverClient;
   directory: DirectoryService;
   media: MediaFetcherOptions;
+  rooms: RoomCache;
+  reader: RoomReader;
+  resolver: RoomResolver;
 }
 
 /** Builds the express app from its dependencies; the entry file only wires and listens. */
@@ -53,6 +62,16 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
       maxAgeSeconds: Math.max(1, Math.round(deps.config.freshnessMs / 1000)),
     }),
   );
+  const roomDeps = {
+    resolver: deps.resolver,
+    rooms: deps.rooms,
+    reader: deps.reader,
+    renderer: deps.renderer,
+    site: { publicUrl: deps.config.publicUrl, siteName: deps.renderer.site.name, indexing: deps.config.indexing },
+    freshnessSeconds: Math.max(1, Math.round(deps.config.freshnessMs / 1000)),
+  };
+  app.use(roomRoutes(roomDeps));
+  app.use(roomAboutRoutes({ ...roomDeps, membersPageSize: deps.config.membersPageSize }));
   app.use(mediaRoutes({ fetcher: deps.media, maxBytes: deps.config.mediaMaxBytes }));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.renderer, deps.log));

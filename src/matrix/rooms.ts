@@ -1,0 +1,226 @@
+import type { HomeserverClient } from './client.js';
+import { BadGateway, MatrixApiError } from './errors.js';
+import { isRecord, parseEvent, parseEvents, type MatrixEvent } from './events.js';
+
+/**
+ * Typed calls for reading one room without joining it. Each call fetches, then parses with
+ * the pure functions below, which throw BadGateway on a body of the wrong shape so that a
+ * garbage answer never reaches the cache.
+ */
+
+const V1 = '/_matrix/client/v1';
+/** Only the senders' member events, not the whole member list of a large room. */
+const LAZY_MEMBERS = JSON.stringify({ lazy_load_members: true });
+
+const room = (roomId: string): string => `/rooms/${encodeURIComponent(roomId)}`;
+const optionalString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+export interface TimelineChunk {
+  /** Chronological, oldest first, whatever the direction of the request. */
+  events: MatrixEvent[];
+  /** Token for the position before the oldest event (to page backwards). */
+  start: string | undefined;
+  /** Token for the position after the newest event (to page forwards). */
+  end: string | undefined;
+  /** Member events of the senders, as lazy loading returns them. */
+  state: MatrixEvent[];
+}
+
+export interface EventContext {
+  event: MatrixEvent;
+  before: MatrixEvent[];
+  after: MatrixEvent[];
+  start: string | undefined;
+  end: string | undefined;
+  state: MatrixEvent[];
+}
+
+export interface RelationsPage {
+  events: MatrixEvent[];
+  nextBatch: string | undefined;
+}
+
+export interface HierarchyRoom {
+  roomId: string;
+  name: string | undefined;
+  topic: string | undefined;
+  canonicalAlias: string | undefined;
+  avatarUrl: string | undefined;
+  memberCount: number;
+  worldReadable: boolean;
+  roomType: string | undefined;
+  childrenState: MatrixEvent[];
+}
+
+export interface HierarchyPage {
+  rooms: HierarchyRoom[];
+  nextBatch: string | undefined;
+}
+
+function shapeError(what: string): BadGateway {
+  return new BadGateway(`${what} answered with an unexpected shape`);
+}
+
+export function parseMessages(raw: unknown, dir: 'b' | 'f'): TimelineChunk {
+  if (!isRecord(raw) || !Array.isArray(raw['chunk'])) throw shapeError('messages');
+  const events = parseEvents(raw['chunk']);
+  if (dir === 'b') events.reverse();
+  const from = optionalString(raw['start']);
+  const to = optionalString(raw['end']);
+  return {
+    events,
+    // For dir=b the server's `end` is the older edge; for dir=f it is the newer one.
+    start: dir === 'b' ? to : from,
+    end: dir === 'b' ? from : to,
+    state: parseEvents(raw['state']),
+  };
+}
+
+export function parseContext(raw: unknown): EventContext {
+  if (!isRecord(raw)) throw shapeError('context');
+  const event = parseEvent(raw['event']);
+  if (!event) throw shapeError('context');
+  return {
+    event,
+    before: parseEvents(raw['events_before']).reverse(),
+    after: parseEvents(raw['events_after']),
+    start: optionalString(raw['start']),
+    end: optionalString(raw['end']),
+    state: parseEvents(raw['state']),
+  };
+}
+
+export function parseStateList(raw: unknown): MatrixEvent[] {
+  if (!Array.isArray(raw)) throw shapeError('state');
+  return parseEvents(raw);
+}
+
+export function parseRelations(raw: unknown): RelationsPage {
+  if (!isRecord(raw) || !Array.isArray(raw['chunk'])) throw shapeError('relations');
+  return { events: parseEvents(raw['chunk']), nextBatch: optionalString(raw['next_batch']) };
+}
+
+export function parseHierarchy(raw: unknown): HierarchyPage {
+  if (!isRecord(raw) || !Array.isArray(raw['rooms'])) throw shapeError('hierarchy');
+  const rooms: HierarchyRoom[] = [];
+  for (const entry of raw['rooms']) {
+    if (!isRecord(entry) || typeof entry['room_id'] !== 'string') continue;
+    const members = entry['num_joined_members'];
+    rooms.push({
+      roomId: entry['room_id'],
+      name: optionalString(entry['name']),
+      topic: optionalString(entry['topic']),
+      canonicalAlias: optionalString(entry['canonical_alias']),
+      avatarUrl: optionalString(entry['avatar_url']),
+      memberCount: typeof members === 'number' && members >= 0 ? Math.floor(members) : 0,
+      worldReadable: entry['world_readable'] === true,
+      roomType: optionalString(entry['room_type']),
+      childrenState: parseEvents(entry['children_state']),
+    });
+  }
+  return { rooms, nextBatch: optionalString(raw['next_batch']) };
+}
+
+type Signal = AbortSignal | undefined;
+
+export class RoomApi {
+  constructor(private readonly client: HomeserverClient) {}
+
+  get isGuest(): boolean {
+    return this.client.session.isGuest;
+  }
+
+  async state(roomId: string, signal: Signal): Promise<MatrixEvent[]> {
+    return parseStateList(await this.client.get(`${room(roomId)}/state`, { endpoint: 'state', signal }));
+  }
+
+  async messages(roomId: string, from: string | undefined, dir: 'b' | 'f', limit: number, signal: Signal): Promise<TimelineChunk> {
+    const raw = await this.client.get(`${room(roomId)}/messages`, {
+      endpoint: 'messages',
+      query: { from, dir, limit, filter: LAZY_MEMBERS },
+      signal,
+    });
+    return parseMessages(raw, dir);
+  }
+
+  async context(roomId: string, eventId: string, limit: number, signal: Signal): Promise<EventContext> {
+    const raw = await this.client.get(`${room(roomId)}/context/${encodeURIComponent(eventId)}`, {
+      endpoint: 'context',
+      query: { limit, filter: LAZY_MEMBERS },
+      signal,
+    });
+    return parseContext(raw);
+  }
+
+  async event(roomId: string, eventId: string, signal: Signal): Promise<MatrixEvent> {
+    const raw = await this.client.get(`${room(roomId)}/event/${encodeURIComponent(eventId)}`, { endpoint: 'event', signal });
+    const event = parseEvent(raw);
+    if (!event) throw shapeError('event');
+    return event;
+  }
+
+  /** Joined members' member events. */
+  async members(roomId: string, signal: Signal): Promise<MatrixEvent[]> {
+    const raw = await this.client.get(`${room(roomId)}/members`, { endpoint: 'members', query: { membership: 'join' }, signal });
+    if (!isRecord(raw) || !Array.isArray(raw['chunk'])) throw shapeError('members');
+    return parseEvents(raw['chunk']);
+  }
+
+  async relations(
+    roomId: string,
+    eventId: string,
+    relType: string,
+    options: { from?: string | undefined; limit: number; dir?: 'b' | 'f' },
+    signal: Signal,
+  ): Promise<RelationsPage> {
+    const raw = await this.client.get(`${room(roomId)}/relations/${encodeURIComponent(eventId)}/${encodeURIComponent(relType)}`, {
+      endpoint: 'relations',
+      prefix: V1,
+      query: { from: options.from, limit: options.limit, dir: options.dir ?? 'f' },
+      signal,
+    });
+    return parseRelations(raw);
+  }
+
+  async hierarchy(roomId: string, from: string | undefined, limit: number, signal: Signal): Promise<HierarchyPage> {
+    const raw = await this.client.get(`${room(roomId)}/hierarchy`, {
+      endpoint: 'hierarchy',
+      prefix: V1,
+      query: { from, limit, max_depth: 1 },
+      signal,
+    });
+    return parseHierarchy(raw);
+  }
+
+  /** The room ID behind an alias, or undefined when the alias is unknown. */
+  async resolveAlias(alias: string, signal: Signal): Promise<string | undefined> {
+    try {
+      const raw = await this.client.get(`/directory/room/${encodeURIComponent(alias)}`, { endpoint: 'directory', signal });
+      if (!isRecord(raw) || typeof raw['room_id'] !== 'string') throw shapeError('directory');
+      return raw['room_id'];
+    } catch (error) {
+      if (error instanceof MatrixApiError && (error.httpStatus === 404 || error.errcode === 'M_NOT_FOUND')) return undefined;
+      throw error;
+    }
+  }
+
+  /** Whether the room is published in the homeserver's public room directory. */
+  async isPublished(roomId: string, signal: Signal): Promise<boolean> {
+    const raw = await this.client.get(`/directory/list/room/${encodeURIComponent(roomId)}`, { endpoint: 'directoryVisibility', signal });
+    return isRecord(raw) && raw['visibility'] === 'public';
+  }
+
+  /**
+   * Whether the homeserver knows the room at all, through the room summary (MSC3266, stable
+   * in Synapse). Used only to tell "no such room" from "not readable" after a refusal.
+   */
+  async roomExists(roomId: string, signal: Signal): Promise<boolean | undefined> {
+    try {
+      const raw = await this.client.get(`/room_summary/${encodeURIComponent(roomId)}`, { endpoint: 'summary', prefix: V1, signal });
+      return isRecord(raw) && raw['room_id'] === roomId;
+    } catch (error) {
+      if (error instanceof MatrixApiError) return error.httpStatus === 403 ? true : error.httpStatus === 404 || error.errcode === 'M_UNKNOWN' ? false : undefined;
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,227 @@
+import { MatrixApiError, NotFound } from '../matrix/errors.js';
+import { isRecord, type MatrixEvent } from '../matrix/events.js';
+import type { HierarchyRoom, RoomApi } from '../matrix/rooms.js';
+import type { RoomCache } from './cache.js';
+import { rollBack, rollForward } from './profiles.js';
+import type { RoomSnapshot } from './snapshot.js';
+import { SizedCache } from './sized-cache.js';
+
+/** A stretch of timeline for one page, with what the view needs around it. */
+export interface TimelinePage {
+  /** Chronological raw events, hidden kinds included. */
+  events: MatrixEvent[];
+  /** Member events as of just after the newest event. */
+  members: MatrixEvent[];
+  /** Whether there is anything before the first / after the last event. */
+  hasEarlier: boolean;
+  hasLater: boolean;
+}
+
+export interface ContextPage extends TimelinePage {
+  event: MatrixEvent;
+}
+
+export interface ThreadPage {
+  root: MatrixEvent;
+  replies: MatrixEvent[];
+  truncated: boolean;
+}
+
+export interface ReaderOptions {
+  pageSize: number;
+  maxBytes: number;
+}
+
+const PAST_PAGE_TTL = 10 * 60_000;
+const MEMBERS_TTL = 60_000;
+const MAX_THREAD_PAGES = 10;
+const MAX_REPLY_FETCHES = 5;
+
+const isCreate = (event: MatrixEvent | undefined): boolean => event?.type === 'm.room.create';
+
+/**
+ * Reads the parts of a room that are not in its snapshot: pages before and after an event,
+ * an event in context, a thread, the member list and a space's children. Everything is
+ * anchored on event IDs, so page URLs stay the same however many messages arrive later.
+ */
+export class RoomReader {
+  private readonly cache: SizedCache;
+
+  constructor(
+    private readonly api: RoomApi,
+    private readonly rooms: RoomCache,
+    private readonly opts: ReaderOptions,
+  ) {
+    this.cache = new SizedCache(opts.maxBytes);
+  }
+
+  get calculatedSize(): number {
+    return this.cache.calculatedSize;
+  }
+
+  /** The latest events: the tail of the snapshot that holds `pageSize` visible events. */
+  latest(snapshot: RoomSnapshot, isVisible: (event: MatrixEvent) => boolean): TimelinePage {
+    const timeline = snapshot.timeline;
+    let start = timeline.length;
+    let visible = 0;
+    while (start > 0 && visible < this.opts.pageSize) {
+      start--;
+      if (isVisible(timeline[start]!)) visible++;
+    }
+    const events = timeline.slice(start);
+    return {
+      events,
+      members: [...snapshot.members.values()],
+      hasEarlier: events.length > 0 && !isCreate(events[0]),
+      hasLater: false,
+    };
+  }
+
+  /** `pageSize` raw events strictly before `eventId`. */
+  async before(snapshot: RoomSnapshot, eventId: string): Promise<TimelinePage> {
+    const index = snapshot.timeline.findIndex((e) => e.event_id === eventId);
+    if (index >= this.opts.pageSize) {
+      // Inside the cached window: no upstream call at all.
+      const events = snapshot.timeline.slice(index - this.opts.pageSize, index);
+      return {
+        events,
+        members: rollBack([...snapshot.members.values()], snapshot.timeline.slice(index)),
+        hasEarlier: !isCreate(events[0]),
+        hasLater: true,
+      };
+    }
+    return this.cache.get(`before\u0000${snapshot.roomId}\u0000${eventId}`, PAST_PAGE_TTL, async (signal) => {
+      const anchor = await this.api.context(snapshot.roomId, eventId, 0, signal).catch(notFoundEvent);
+      if (!anchor.start) return { events: [], members: [], hasEarlier: false, hasLater: true };
+      const chunk = await this.api.messages(snapshot.roomId, anchor.start, 'b', this.opts.pageSize, signal);
+      const full = chunk.events.length >= this.opts.pageSize;
+      return {
+        events: chunk.events,
+        members: chunk.state,
+        hasEarlier: full && Boolean(chunk.start) && !isCreate(chunk.events[0]),
+        hasLater: true,
+      };
+    });
+  }
+
+  /** `pageSize` raw events strictly after `eventId`. */
+  async after(snapshot: RoomSnapshot, eventId: string): Promise<TimelinePage> {
+    const index = snapshot.timeline.findIndex((e) => e.event_id === eventId);
+    if (index >= 0) {
+      const events = snapshot.timeline.slice(index + 1, index + 1 + this.opts.pageSize);
+      const later = snapshot.timeline.slice(index + 1 + events.length);
+      return {
+        events,
+        members: rollBack([...snapshot.members.values()], later),
+        hasEarlier: true,
+        hasLater: later.length > 0,
+      };
+    }
+    return this.cache.get(`after\u0000${snapshot.roomId}\u0000${eventId}`, MEMBERS_TTL, async (signal) => {
+      const anchor = await this.api.context(snapshot.roomId, eventId, 0, signal).catch(notFoundEvent);
+      if (!anchor.end) return { events: [], members: [], hasEarlier: true, hasLater: false };
+      const chunk = await this.api.messages(snapshot.roomId, anchor.end, 'f', this.opts.pageSize, signal);
+      return {
+        events: chunk.events,
+        // Lazy-loaded state of a forward page is as of its first event; move it to its end.
+        members: rollForward(chunk.state, chunk.events),
+        hasEarlier: true,
+        hasLater: chunk.events.length >= this.opts.pageSize,
+      };
+    });
+  }
+
+  /** An event with up to `pageSize / 2` events on either side. */
+  async around(snapshot: RoomSnapshot, eventId: string): Promise<ContextPage> {
+    return this.cache.get(`around\u0000${snapshot.roomId}\u0000${eventId}`, MEMBERS_TTL, async (signal) => {
+      const context = await this.api.context(snapshot.roomId, eventId, this.opts.pageSize, signal).catch(notFoundEvent);
+      const events = [...context.before, context.event, ...context.after];
+      return {
+        event: context.event,
+        events,
+        members: rollForward(context.state, [context.event, ...context.after]),
+        hasEarlier: context.before.length > 0 && !isCreate(events[0]) && Boolean(context.start),
+        hasLater: context.after.length > 0 && Boolean(context.end),
+      };
+    });
+  }
+
+  /** A thread's root and every reply, oldest first, up to a bound. */
+  async thread(roomId: string, rootId: string): Promise<ThreadPage> {
+    return this.cache.get(`thread\u0000${roomId}\u0000${rootId}`, MEMBERS_TTL, async (signal) => {
+      const root = await this.api.event(roomId, rootId, signal).catch(notFoundEvent);
+      const replies: MatrixEvent[] = [];
+      let from: string | undefined;
+      let pages = 0;
+      do {
+        const page = await this.api.relations(roomId, rootId, 'm.thread', { from, limit: 100, dir: 'f' }, signal);
+        replies.push(...page.events);
+        from = page.nextBatch;
+        pages++;
+      } while (from && pages < MAX_THREAD_PAGES);
+      return { root, replies, truncated: Boolean(from) };
+    });
+  }
+
+  /** Joined members' member events. */
+  async members(roomId: string): Promise<MatrixEvent[]> {
+    return this.cache.get(`members\u0000${roomId}`, MEMBERS_TTL, (signal) => this.api.members(roomId, signal));
+  }
+
+  /** A space's children, one level deep, the space itself left out. */
+  async children(roomId: string): Promise<HierarchyRoom[]> {
+    return this.cache.get(`hierarchy\u0000${roomId}`, MEMBERS_TTL, async (signal) => {
+      const rooms: HierarchyRoom[] = [];
+      let from: string | undefined;
+      let pages = 0;
+      do {
+        const page = await this.api.hierarchy(roomId, from, 50, signal);
+        rooms.push(...page.rooms.filter((room) => room.roomId !== roomId));
+        from = page.nextBatch;
+        pages++;
+      } while (from && pages < 5);
+      return rooms;
+    });
+  }
+
+  /** Whether the room is in the public directory; pages of rooms that are not get noindex. */
+  async isPublished(roomId: string): Promise<boolean> {
+    // A failed look-up is not cached: the page is served as unlisted (noindex) this time only.
+    return this.cache
+      .get(`published\u0000${roomId}`, PAST_PAGE_TTL, (signal) => this.api.isPublished(roomId, signal))
+      .catch(() => false);
+  }
+
+  /**
+   * The events that the page's replies quote but that are not on the page, fetched (a few
+   * at most) so each reply can show what it answers. Failures just leave the quote out.
+   */
+  async replyTargets(roomId: string, events: readonly MatrixEvent[], known: readonly MatrixEvent[]): Promise<MatrixEvent[]> {
+    const have = new Set([...events, ...known].map((e) => e.event_id));
+    const wanted = new Set<string>();
+    for (const event of events) {
+      const target = replyTarget(event);
+      if (target && !have.has(target)) wanted.add(target);
+    }
+    const fetches = [...wanted].slice(0, MAX_REPLY_FETCHES).map((id) =>
+      this.cache
+        .get(`event\u0000${roomId}\u0000${id}`, PAST_PAGE_TTL, (signal) => this.api.event(roomId, id, signal))
+        .catch(() => undefined),
+    );
+    return (await Promise.all(fetches)).filter((e): e is MatrixEvent => e !== undefined);
+  }
+}
+
+export function replyTarget(event: MatrixEvent): string | undefined {
+  const relates = event.content['m.relates_to'];
+  if (!isRecord(relates)) return undefined;
+  const reply = relates['m.in_reply_to'];
+  return isRecord(reply) && typeof reply['event_id'] === 'string' ? reply['event_id'] : undefined;
+}
+
+function notFoundEvent(error: unknown): never {
+  if (error instanceof MatrixApiError && (error.httpStatus === 404 || error.httpStatus === 403)) {
+    throw new NotFound('This room has no event with that ID, or it cannot be shown.');
+  }
+  throw error;
+}

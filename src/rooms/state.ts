@@ -1,0 +1,175 @@
+import { isRecord, type MatrixEvent } from '../matrix/events.js';
+
+export interface Profile {
+  displayName: string | undefined;
+  avatarUrl: string | undefined;
+}
+
+export interface PowerLevels {
+  users: Record<string, number>;
+  usersDefault: number;
+  eventsDefault: number;
+  stateDefault: number;
+  ban: number;
+  kick: number;
+  redact: number;
+  invite: number;
+  events: Record<string, number>;
+  notifications: Record<string, number>;
+}
+
+/** The parts of a room's current state the pages show, every field checked. */
+export interface RoomState {
+  roomId: string;
+  name: string | undefined;
+  topic: string | undefined;
+  avatarUrl: string | undefined;
+  canonicalAlias: string | undefined;
+  altAliases: string[];
+  joinRule: string | undefined;
+  historyVisibility: string | undefined;
+  guestAccess: string | undefined;
+  encryption: string | undefined;
+  roomVersion: string;
+  roomType: string | undefined;
+  creator: string | undefined;
+  createdAt: number | undefined;
+  predecessor: { roomId: string; eventId: string | undefined } | undefined;
+  tombstone: { replacementRoom: string; body: string | undefined } | undefined;
+  powerLevels: PowerLevels;
+  /** Joined members' profiles, current. */
+  joinedCount: number;
+  /** Servers of joined members, most members first. */
+  servers: string[];
+  /** Widget and layout state events, kept raw for the widgets view model. */
+  widgetEvents: MatrixEvent[];
+  /** `m.space.child` events with a `via` list: the children of a space. */
+  spaceChildren: MatrixEvent[];
+}
+
+/** Widget state (Element's and the spec's type) and Element's layout of it. */
+const WIDGET_STATE_TYPES = new Set(['im.vector.modular.widgets', 'm.widget', 'io.element.widgets.layout']);
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const int = (value: unknown, fallback: number): number =>
+  typeof value === 'number' && Number.isInteger(value) ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : fallback;
+
+function intMap(value: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!isRecord(value)) return out;
+  for (const [key, level] of Object.entries(value)) {
+    const n = int(level, NaN);
+    if (Number.isFinite(n)) out[key] = n;
+  }
+  return out;
+}
+
+/**
+ * Power levels with the spec's defaults for missing keys. Without any power-levels event
+ * the creator has 100 (spec: "the room creator has a power level of 100"); from room v12 on,
+ * creators have infinite power and are left out of `users`, which the info page explains.
+ */
+export function parsePowerLevels(content: Record<string, unknown> | undefined, creator: string | undefined): PowerLevels {
+  if (!content) {
+    return {
+      users: creator ? { [creator]: 100 } : {},
+      usersDefault: 0,
+      eventsDefault: 0,
+      stateDefault: 0,
+      ban: 50,
+      kick: 50,
+      redact: 50,
+      invite: 0,
+      events: {},
+      notifications: { room: 50 },
+    };
+  }
+  return {
+    users: intMap(content['users']),
+    usersDefault: int(content['users_default'], 0),
+    eventsDefault: int(content['events_default'], 0),
+    stateDefault: int(content['state_default'], 50),
+    ban: int(content['ban'], 50),
+    kick: int(content['kick'], 50),
+    redact: int(content['redact'], 50),
+    invite: int(content['invite'], 0),
+    events: intMap(content['events']),
+    notifications: { room: 50, ...intMap(content['notifications']) },
+  };
+}
+
+export function stateKeyed(events: readonly MatrixEvent[]): Map<string, MatrixEvent> {
+  const map = new Map<string, MatrixEvent>();
+  for (const event of events) {
+    if (event.state_key === undefined) continue;
+    map.set(`${event.type}\u0000${event.state_key}`, event);
+  }
+  return map;
+}
+
+export function parseRoomState(roomId: string, events: readonly MatrixEvent[]): RoomState {
+  const byKey = stateKeyed(events);
+  const content = (type: string, stateKey = ''): Record<string, unknown> | undefined => byKey.get(`${type}\u0000${stateKey}`)?.content;
+  const create = byKey.get('m.room.create\u0000');
+  const createContent = create?.content ?? {};
+  const roomVersion = str(createContent['room_version']) ?? '1';
+  const creator = str(createContent['creator']) ?? create?.sender;
+  const predecessor = isRecord(createContent['predecessor']) ? createContent['predecessor'] : undefined;
+  const aliases = content('m.room.canonical_alias');
+  const tombstone = content('m.room.tombstone');
+  const joined = new Map<string, number>();
+  let joinedCount = 0;
+  const widgetEvents: MatrixEvent[] = [];
+  const spaceChildren: MatrixEvent[] = [];
+  for (const event of byKey.values()) {
+    if (event.type === 'm.room.member' && event.content['membership'] === 'join') {
+      joinedCount++;
+      const server = event.state_key?.slice(event.state_key.indexOf(':') + 1);
+      if (server) joined.set(server, (joined.get(server) ?? 0) + 1);
+    } else if (WIDGET_STATE_TYPES.has(event.type)) {
+      widgetEvents.push(event);
+    } else if (event.type === 'm.space.child' && Array.isArray(event.content['via']) && event.content['via'].length > 0) {
+      spaceChildren.push(event);
+    }
+  }
+  return {
+    roomId,
+    name: str(content('m.room.name')?.['name']),
+    topic: str(content('m.room.topic')?.['topic']),
+    avatarUrl: str(content('m.room.avatar')?.['url']),
+    canonicalAlias: str(aliases?.['alias']),
+    altAliases: Array.isArray(aliases?.['alt_aliases']) ? aliases['alt_aliases'].filter((a): a is string => typeof a === 'string') : [],
+    joinRule: str(content('m.room.join_rules')?.['join_rule']),
+    historyVisibility: str(content('m.room.history_visibility')?.['history_visibility']),
+    guestAccess: str(content('m.room.guest_access')?.['guest_access']),
+    encryption: str(content('m.room.encryption')?.['algorithm']),
+    roomVersion,
+    roomType: str(createContent['type']),
+    creator,
+    createdAt: create?.origin_server_ts,
+    predecessor: predecessor && typeof predecessor['room_id'] === 'string'
+      ? { roomId: predecessor['room_id'], eventId: str(predecessor['event_id']) }
+      : undefined,
+    tombstone: tombstone && typeof tombstone['replacement_room'] === 'string'
+      ? { replacementRoom: tombstone['replacement_room'], body: str(tombstone['body']) }
+      : undefined,
+    powerLevels: parsePowerLevels(content('m.room.power_levels'), creator),
+    joinedCount,
+    servers: [...joined.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([server]) => server),
+    widgetEvents,
+    spaceChildren,
+  };
+}
+
+/** Current profiles of the members in `events` (member state events). */
+export function profilesFrom(events: readonly MatrixEvent[]): Map<string, Profile> {
+  const profiles = new Map<string, Profile>();
+  for (const event of events) {
+    if (event.type !== 'm.room.member' || event.state_key === undefined) continue;
+    profiles.set(event.state_key, {
+      displayName: str(event.content['displayname']),
+      avatarUrl: str(event.content['avatar_url']),
+    });
+  }
+  return profiles;
+}

@@ -1,0 +1,100 @@
+import type { RoomState } from '../rooms/state.js';
+import { cleanName } from './members.js';
+import { utcDateTime } from './room.js';
+import { roomPath } from './urls.js';
+
+export interface InfoRow {
+  label: string;
+  value: string;
+  /** A site-relative or matrix.to link for the value. */
+  href?: string | undefined;
+}
+
+export interface PowerRow {
+  label: string;
+  level: number;
+}
+
+export interface InfoView {
+  rows: InfoRow[];
+  aliases: string[];
+  servers: string[];
+  serversMore: number;
+  userLevels: Array<{ userId: string; name: string; level: number }>;
+  actionLevels: PowerRow[];
+  creatorsNote: string | undefined;
+}
+
+const JOIN_RULES: Record<string, string> = {
+  public: 'Anyone can join',
+  invite: 'Invite only',
+  knock: 'Anyone can ask to join',
+  restricted: 'Members of certain other rooms can join',
+  knock_restricted: 'Members of certain rooms can join; others can ask',
+  private: 'Private',
+};
+
+const VISIBILITY: Record<string, string> = {
+  world_readable: 'Anyone, without joining (this is why it can be shown here)',
+  shared: 'Members, including history from before they joined',
+  invited: 'Members, from when they were invited',
+  joined: 'Members, from when they joined',
+};
+
+const GUEST: Record<string, string> = { can_join: 'Guests can join', forbidden: 'Guests cannot join' };
+
+/** Room versions 12 and later give creators unlimited power instead of a level. */
+function creatorsRule(version: string): boolean {
+  const n = Number(version);
+  return Number.isFinite(n) && n >= 12;
+}
+
+export function buildInfo(state: RoomState, names: ReadonlyMap<string, string>): InfoView {
+  const rows: InfoRow[] = [];
+  const add = (label: string, value: string | undefined, href?: string): void => {
+    if (value !== undefined && value !== '') rows.push({ label, value, href });
+  };
+  add('Room ID', state.roomId);
+  add('Address', state.canonicalAlias);
+  add('Type', state.roomType === 'm.space' ? 'Space' : state.roomType ?? 'Room');
+  add('Room version', state.roomVersion);
+  add('Created', state.createdAt !== undefined ? utcDateTime(state.createdAt) : undefined);
+  add('Created by', state.creator ? `${names.get(state.creator) ?? state.creator} (${state.creator})` : undefined);
+  add('Who can join', state.joinRule ? JOIN_RULES[state.joinRule] ?? state.joinRule : 'Invite only (no join rule set)');
+  add('Who can read the history', state.historyVisibility ? VISIBILITY[state.historyVisibility] ?? state.historyVisibility : undefined);
+  add('Guest access', state.guestAccess ? GUEST[state.guestAccess] ?? state.guestAccess : 'Guests cannot join');
+  add('Encryption', state.encryption ? `End-to-end encrypted (${state.encryption}); new messages cannot be shown here` : 'Not encrypted');
+  add('Joined members', String(state.joinedCount));
+  if (state.predecessor) add('Previous room', state.predecessor.roomId, roomPath(state.predecessor.roomId));
+  if (state.tombstone) add('Replaced by', state.tombstone.replacementRoom, roomPath(state.tombstone.replacementRoom));
+
+  const pl = state.powerLevels;
+  const userLevels = Object.entries(pl.users)
+    .map(([userId, level]) => ({ userId, name: cleanName(names.get(userId), userId), level }))
+    .sort((a, b) => b.level - a.level || a.userId.localeCompare(b.userId));
+  const actionLevels: PowerRow[] = [
+    { label: 'Default level of new members', level: pl.usersDefault },
+    { label: 'Send messages', level: pl.eventsDefault },
+    { label: 'Change settings (state events)', level: pl.stateDefault },
+    { label: 'Invite', level: pl.invite },
+    { label: 'Kick', level: pl.kick },
+    { label: 'Ban', level: pl.ban },
+    { label: 'Remove others’ messages', level: pl.redact },
+    { label: 'Notify the whole room (@room)', level: pl.notifications['room'] ?? 50 },
+    ...Object.entries(pl.events)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([type, level]) => ({ label: `Send ${type}`, level })),
+  ];
+  const aliases = [state.canonicalAlias, ...state.altAliases].filter((a): a is string => Boolean(a));
+  return {
+    rows,
+    aliases: [...new Set(aliases)],
+    servers: state.servers.slice(0, 50),
+    serversMore: Math.max(0, state.servers.length - 50),
+    userLevels,
+    actionLevels,
+    creatorsNote: creatorsRule(state.roomVersion)
+      ? 'In this room version the room’s creators have unlimited power and are not listed with a level.'
+      : undefined,
+  };
+}

@@ -1,0 +1,138 @@
+import type { RoomSnapshot } from '../rooms/snapshot.js';
+import type { RoomState } from '../rooms/state.js';
+import { avatarLetter } from './directory.js';
+import { plainExcerpt } from './html.js';
+import { clip, type PageMeta } from './page.js';
+import type { SpaceChildView } from './space.js';
+import type { TimelineView } from './timeline.js';
+import { absoluteUrl, matrixToLink, roomPath, roomSubPath, thumbnailPath } from './urls.js';
+import { buildWidgets, type WidgetView } from './widgets.js';
+
+/** What every page of a room shares: who the room is, and how to reach its parts. */
+export interface RoomContext {
+  /** The canonical alias when the room has one, else its ID: the form in every URL. */
+  ref: string;
+  roomId: string;
+  name: string;
+  topic: string | undefined;
+  avatar: string | undefined;
+  letter: string;
+  alias: string | undefined;
+  joinHref: string;
+  links: { latest: string; info: string; members: string; widgets: string };
+  widgets: WidgetView[];
+  isSpace: boolean;
+  tombstone: { href: string; body: string | undefined } | undefined;
+  /** Set while the homeserver cannot be reached and the cached copy is shown. */
+  outdated: boolean;
+  /** The room is not in the public directory: its pages ask not to be indexed. */
+  unlisted: boolean;
+}
+
+export interface SiteContext {
+  publicUrl: string;
+  siteName: string;
+  indexing: boolean;
+}
+
+export function roomRef(state: Pick<RoomState, 'canonicalAlias' | 'roomId'>): string {
+  return state.canonicalAlias ?? state.roomId;
+}
+
+export function roomName(state: Pick<RoomState, 'name' | 'canonicalAlias' | 'roomId'>): string {
+  return clip(state.name ?? state.canonicalAlias ?? state.roomId, 120);
+}
+
+export function buildRoomContext(snapshot: RoomSnapshot, published: boolean): RoomContext {
+  const { state } = snapshot;
+  const ref = roomRef(state);
+  const name = roomName(state);
+  return {
+    ref,
+    roomId: state.roomId,
+    name,
+    topic: state.topic ? clip(state.topic, 1000) : undefined,
+    avatar: thumbnailPath(state.avatarUrl, 96, 96, 'crop') ?? undefined,
+    letter: avatarLetter(name),
+    alias: state.canonicalAlias,
+    joinHref: matrixToLink(ref),
+    links: {
+      latest: roomPath(ref),
+      info: roomSubPath(ref, 'info'),
+      members: roomSubPath(ref, 'members'),
+      widgets: roomSubPath(ref, 'widgets'),
+    },
+    widgets: buildWidgets(state.widgetEvents, state.roomId),
+    isSpace: state.roomType === 'm.space',
+    tombstone: state.tombstone ? { href: roomPath(state.tombstone.replacementRoom), body: state.tombstone.body } : undefined,
+    outdated: snapshot.outdatedSince !== undefined,
+    unlisted: !published,
+  };
+}
+
+/** "29 November 2026, 14:05 UTC" */
+export function utcDateTime(ts: number): string {
+  const date = new Date(ts);
+  if (Number.isNaN(date.getTime())) return 'an unknown time';
+  const day = date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const time = date.toISOString().slice(11, 16);
+  return `${day}, ${time} UTC`;
+}
+
+/** A description for search results: the topic, else the first messages on the page. */
+export function describeRoom(room: RoomContext, firstBodies: string[]): string {
+  if (room.topic) return clip(room.topic, 200);
+  const text = firstBodies.map((b) => plainExcerpt(b, 200)).join(' · ');
+  return text ? clip(text, 200) : `Messages of the Matrix room ${room.name}, readable without an account.`;
+}
+
+export function roomMeta(
+  room: RoomContext,
+  site: SiteContext,
+  page: { title: string; path: string; description: string; prev?: string | undefined; next?: string | undefined; noindex?: boolean },
+): PageMeta {
+  return {
+    title: `${page.title} · ${site.siteName}`,
+    description: page.description,
+    canonical: absoluteUrl(site.publicUrl, page.path),
+    noindex: !site.indexing || room.unlisted || page.noindex === true,
+    prev: page.prev,
+    next: page.next,
+    image: room.avatar ? absoluteUrl(site.publicUrl, room.avatar) : undefined,
+  };
+}
+
+export interface TimelinePageView {
+  meta: PageMeta;
+  room: RoomContext;
+  heading: string;
+  timeline: TimelineView;
+  earlierHref: string | undefined;
+  laterHref: string | undefined;
+  /** Shown when the page is not the latest one. */
+  latestHref: string | undefined;
+  note: string | undefined;
+  /** A space's child rooms, shown beside its timeline. */
+  children: SpaceChildView[];
+}
+
+export interface WidgetDetailView extends WidgetView {
+  anchor: string;
+  addedAt: string;
+  addedIso: string;
+  /** The raw state, pretty-printed and bounded, for the curious. */
+  raw: string;
+}
+
+export function widgetDetails(widgets: readonly WidgetView[]): WidgetDetailView[] {
+  return widgets.map((widget) => {
+    const raw = JSON.stringify(widget.content, null, 2) ?? '';
+    return {
+      ...widget,
+      anchor: `widget-${widget.eventId.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+      addedAt: utcDateTime(widget.ts),
+      addedIso: new Date(widget.ts).toISOString(),
+      raw: raw.length > 20_000 ? `${raw.slice(0, 20_000)}\n…` : raw,
+    };
+  });
+}

@@ -1,0 +1,32 @@
+import type { HierarchyRoom } from '../matrix/rooms.js';
+import { avatarLetter } from './directory.js';
+import { clip } from './page.js';
+import { roomPath, thumbnailPath } from './urls.js';
+
+export interface SpaceChildView {
+  name: string;
+  href: string | undefined;
+  topic: string | undefined;
+  memberCount: number;
+  avatar: string | undefined;
+  letter: string;
+  isSpace: boolean;
+  /** Children whose history is not world-readable are listed but not linked. */
+  readable: boolean;
+}
+
+export function buildSpaceChildren(rooms: readonly HierarchyRoom[]): SpaceChildView[] {
+  return rooms.map((room) => {
+    const name = clip(room.name ?? room.canonicalAlias ?? room.roomId, 120);
+    return {
+      name,
+      href: room.worldReadable ? roomPath(room.canonicalAlias ?? room.roomId) : undefined,
+      topic: room.topic ? clip(room.topic, 300) : undefined,
+      memberCount: room.memberCount,
+      avatar: thumbnailPath(room.avatarUrl, 48, 48, 'crop') ?? undefined,
+      letter: avatarLetter(name),
+      isSpace: room.roomType === 'm.space',
+      readable: room.worldReadable,
+    };
+  });
+}

@@ -1,0 +1,49 @@
+import type { Request, Response } from 'express';
+import { BadRequest } from '../matrix/errors.js';
+import { isEventId, parseRoomRef } from '../matrix/ids.js';
+import type { RoomCache } from '../rooms/cache.js';
+import type { RoomReader } from '../rooms/reader.js';
+import type { RoomResolver } from '../rooms/resolver.js';
+import type { RoomSnapshot } from '../rooms/snapshot.js';
+import { buildRoomContext, roomRef, type RoomContext } from '../view/room.js';
+import { roomPath } from '../view/urls.js';
+
+export interface RoomDeps {
+  resolver: RoomResolver;
+  rooms: RoomCache;
+  reader: RoomReader;
+}
+
+export interface LoadedRoom {
+  snapshot: RoomSnapshot;
+  room: RoomContext;
+}
+
+/**
+ * Resolves `/room/{ref}…` to a snapshot, or answers for it: 400 for a malformed reference,
+ * 404/403 through the typed errors, and a permanent redirect when the URL does not name the
+ * room in its canonical form (its canonical alias without `#`, else its ID). `suffix` is the
+ * rest of the path after the room part, kept in the redirect along with the query.
+ */
+export async function loadRoom(req: Request, res: Response, deps: RoomDeps, suffix: string): Promise<LoadedRoom | undefined> {
+  const raw: unknown = req.params['ref'];
+  const ref = typeof raw === 'string' ? parseRoomRef(raw) : null;
+  if (!ref) throw new BadRequest('That is not a Matrix room ID (!id:server) or room address (#name:server).');
+  const roomId = await deps.resolver.resolve(ref);
+  const snapshot = await deps.rooms.get(roomId);
+  const canonical = roomRef(snapshot.state);
+  const asGiven = ref.kind === 'id' ? ref.roomId : ref.alias;
+  if (asGiven !== canonical) {
+    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    res.redirect(301, `${roomPath(canonical)}${suffix}${query}`);
+    return undefined;
+  }
+  const published = await deps.reader.isPublished(roomId);
+  return { snapshot, room: buildRoomContext(snapshot, published) };
+}
+
+/** An event ID from the path or query, checked; a malformed one is a 400. */
+export function eventIdParam(value: unknown): string {
+  if (typeof value !== 'string' || !isEventId(value)) throw new BadRequest('That is not a Matrix event ID.');
+  return value;
+}

@@ -1,0 +1,88 @@
+import { Router } from 'express';
+import { BadRequest } from '../../matrix/errors.js';
+import { buildInfo } from '../../view/info.js';
+import { buildMembers, cleanName, paginateMembers } from '../../view/members.js';
+import { describeRoom, roomMeta, widgetDetails } from '../../view/room.js';
+import { roomPath, roomSubPath } from '../../view/urls.js';
+import { buildSpaceChildren } from '../../view/space.js';
+import { sendHtml } from '../render.js';
+import { loadRoom } from '../room-loader.js';
+import type { RoomRouteDeps } from './room.js';
+
+export interface AboutRouteDeps extends RoomRouteDeps {
+  membersPageSize: number;
+}
+
+/** The pages about a room rather than its messages: details, members, widgets. */
+export function roomAboutRoutes(deps: AboutRouteDeps): Router {
+  const router = Router();
+  const live = `public, max-age=${deps.freshnessSeconds}, stale-while-revalidate=${deps.freshnessSeconds * 6}`;
+
+  router.get('/room/:ref/info', async (req, res) => {
+    const loaded = await loadRoom(req, res, deps, '/info');
+    if (!loaded) return;
+    const { snapshot, room } = loaded;
+    const members = await deps.reader.members(room.roomId).catch(() => [...snapshot.members.values()]);
+    const names = new Map(members.map((m) => [m.state_key ?? '', cleanName(m.content['displayname'], m.state_key ?? '')]));
+    const children = room.isSpace ? buildSpaceChildren(await deps.reader.children(room.roomId).catch(() => [])) : [];
+    const view = {
+      meta: roomMeta(room, deps.site, {
+        title: `${room.name}: room details`,
+        path: roomSubPath(room.ref, 'info'),
+        description: describeRoom(room, []),
+      }),
+      room,
+      info: buildInfo(snapshot.state, names),
+      children,
+    };
+    res.set('Cache-Control', live);
+    sendHtml(res, 200, deps.renderer.page('info', view));
+  });
+
+  router.get('/room/:ref/members', async (req, res) => {
+    const rawPage = req.query['page'];
+    if (rawPage !== undefined && (typeof rawPage !== 'string' || !/^[1-9]\d{0,5}$/.test(rawPage))) {
+      throw new BadRequest('The page number must be a whole number from 1.');
+    }
+    const loaded = await loadRoom(req, res, deps, '/members');
+    if (!loaded) return;
+    const { snapshot, room } = loaded;
+    const all = buildMembers(await deps.reader.members(room.roomId), snapshot.state.powerLevels);
+    const page = paginateMembers(all, room.ref, rawPage ? Number(rawPage) : 1, deps.membersPageSize);
+    const view = {
+      meta: roomMeta(room, deps.site, {
+        title: `${room.name}: members${page.page > 1 ? `, page ${page.page}` : ''}`,
+        path: page.page > 1 ? `${roomSubPath(room.ref, 'members')}?page=${page.page}` : roomSubPath(room.ref, 'members'),
+        description: `The ${page.total} members of the Matrix room ${room.name}.`,
+        prev: page.prevHref,
+        next: page.nextHref,
+        // Member lists are about people, not content: never indexed.
+        noindex: true,
+      }),
+      room,
+      page,
+    };
+    res.set('Cache-Control', live);
+    sendHtml(res, 200, deps.renderer.page('members', view));
+  });
+
+  router.get('/room/:ref/widgets', async (req, res) => {
+    const loaded = await loadRoom(req, res, deps, '/widgets');
+    if (!loaded) return;
+    const { room } = loaded;
+    const view = {
+      meta: roomMeta(room, deps.site, {
+        title: `${room.name}: widgets`,
+        path: roomSubPath(room.ref, 'widgets'),
+        description: `The ${room.widgets.length} widgets of the Matrix room ${room.name}, as links that open without JavaScript.`,
+      }),
+      room,
+      widgets: widgetDetails(room.widgets),
+      latestHref: roomPath(room.ref),
+    };
+    res.set('Cache-Control', live);
+    sendHtml(res, 200, deps.renderer.page('widgets', view));
+  });
+
+  return router;
+}

@@ -1,0 +1,151 @@
+import { Router, type Request } from 'express';
+import { BadRequest } from '../../matrix/errors.js';
+import type { MatrixEvent } from '../../matrix/events.js';
+import type { TimelinePage } from '../../rooms/reader.js';
+import type { RoomSnapshot } from '../../rooms/snapshot.js';
+import { describeRoom, roomMeta, utcDateTime, type RoomContext, type SiteContext, type TimelinePageView } from '../../view/room.js';
+import { buildTimeline, isVisible } from '../../view/timeline.js';
+import { buildSpaceChildren } from '../../view/space.js';
+import { eventPath, roomPath, threadPath } from '../../view/urls.js';
+import { queryString } from '../query.js';
+import { sendHtml, type Renderer } from '../render.js';
+import { eventIdParam, loadRoom, type RoomDeps } from '../room-loader.js';
+
+export interface RoomRouteDeps extends RoomDeps {
+  renderer: Renderer;
+  site: SiteContext;
+  freshnessSeconds: number;
+}
+
+function bodiesOf(events: readonly MatrixEvent[]): string[] {
+  const bodies: string[] = [];
+  for (const event of events) {
+    const body = event.content['body'];
+    if (event.type === 'm.room.message' && typeof body === 'string' && isVisible(event, 'main')) bodies.push(body);
+    if (bodies.length >= 3) break;
+  }
+  return bodies;
+}
+
+/** The timeline pages: the latest messages, pages before and after an event, an event in context, a thread. */
+export function roomRoutes(deps: RoomRouteDeps): Router {
+  const router = Router();
+  const live = `public, max-age=${deps.freshnessSeconds}, stale-while-revalidate=${deps.freshnessSeconds * 6}`;
+
+  async function render(
+    req: Request,
+    snapshot: RoomSnapshot,
+    room: RoomContext,
+    page: TimelinePage,
+    options: { highlight?: string; title: string; heading: string; path: string; latest: boolean; note?: string; mode?: 'main' | 'thread' },
+  ): Promise<string> {
+    const related = [...snapshot.timeline, ...(await deps.reader.replyTargets(room.roomId, page.events, snapshot.timeline))];
+    const timeline = buildTimeline({
+      roomId: room.roomId,
+      roomRef: room.ref,
+      events: page.events,
+      related,
+      members: page.members,
+      highlight: options.highlight,
+      mode: options.mode ?? 'main',
+    });
+    const first = page.events[0];
+    const last = page.events[page.events.length - 1];
+    const earlierHref = page.hasEarlier && first ? roomPath(room.ref, { before: first.event_id }) : undefined;
+    const laterHref = page.hasLater && last ? roomPath(room.ref, { after: last.event_id }) : undefined;
+    const view: TimelinePageView = {
+      meta: roomMeta(room, deps.site, {
+        title: options.title,
+        path: options.path,
+        description: describeRoom(room, bodiesOf(page.events)),
+        prev: earlierHref,
+        next: laterHref,
+      }),
+      room,
+      heading: options.heading,
+      timeline,
+      earlierHref,
+      laterHref,
+      latestHref: options.latest ? undefined : room.links.latest,
+      note: options.note,
+      children: room.isSpace && options.latest ? buildSpaceChildren(await deps.reader.children(room.roomId).catch(() => [])) : [],
+    };
+    void req;
+    return deps.renderer.page('room', view);
+  }
+
+  router.get('/room/:ref', async (req, res) => {
+    const loaded = await loadRoom(req, res, deps, '');
+    if (!loaded) return;
+    const { snapshot, room } = loaded;
+    const before = queryString(req, 'before', 300);
+    const after = queryString(req, 'after', 300);
+    if (before && after) throw new BadRequest('Ask for messages before an event or after it, not both.');
+    let page: TimelinePage;
+    let title: string;
+    let heading: string;
+    let path: string;
+    if (before) {
+      page = await deps.reader.before(snapshot, eventIdParam(before));
+      const first = page.events[0];
+      title = `${room.name}: messages before ${first ? utcDateTime(first.origin_server_ts) : 'the start'}`;
+      heading = 'Earlier messages';
+      path = roomPath(room.ref, { before });
+    } else if (after) {
+      page = await deps.reader.after(snapshot, eventIdParam(after));
+      const first = page.events[0];
+      title = `${room.name}: messages from ${first ? utcDateTime(first.origin_server_ts) : 'now'}`;
+      heading = 'Later messages';
+      path = roomPath(room.ref, { after });
+    } else {
+      page = deps.reader.latest(snapshot, (event) => isVisible(event, 'main'));
+      title = room.name;
+      heading = 'Latest messages';
+      path = roomPath(room.ref);
+    }
+    res.set('Cache-Control', live);
+    sendHtml(res, 200, await render(req, snapshot, room, page, { title, heading, path, latest: !before && !after }));
+  });
+
+  router.get('/room/:ref/event/:eventId', async (req, res) => {
+    const eventId = eventIdParam(req.params['eventId']);
+    const loaded = await loadRoom(req, res, deps, `/event/${encodeURIComponent(eventId)}`);
+    if (!loaded) return;
+    const { snapshot, room } = loaded;
+    const page = await deps.reader.around(snapshot, eventId);
+    const sender = page.event.sender;
+    const html = await render(req, snapshot, room, page, {
+      highlight: eventId,
+      title: `${room.name}: message from ${sender} at ${utcDateTime(page.event.origin_server_ts)}`,
+      heading: `Message of ${utcDateTime(page.event.origin_server_ts)}`,
+      path: eventPath(room.ref, eventId),
+      latest: false,
+    });
+    res.set('Cache-Control', live);
+    sendHtml(res, 200, html);
+  });
+
+  router.get('/room/:ref/thread/:rootId', async (req, res) => {
+    const rootId = eventIdParam(req.params['rootId']);
+    const loaded = await loadRoom(req, res, deps, `/thread/${encodeURIComponent(rootId)}`);
+    if (!loaded) return;
+    const { snapshot, room } = loaded;
+    const thread = await deps.reader.thread(room.roomId, rootId);
+    const members = await deps.reader.members(room.roomId).catch(() => [...snapshot.members.values()]);
+    const page: TimelinePage = { events: [thread.root, ...thread.replies], members, hasEarlier: false, hasLater: false };
+    const rootBody = typeof thread.root.content['body'] === 'string' ? thread.root.content['body'] : 'a message';
+    const html = await render(req, snapshot, room, page, {
+      mode: 'thread',
+      highlight: rootId,
+      title: `${room.name}: thread “${rootBody.slice(0, 60)}”`,
+      heading: `Thread (${thread.replies.length} ${thread.replies.length === 1 ? 'reply' : 'replies'})`,
+      path: threadPath(room.ref, rootId),
+      latest: false,
+      note: thread.truncated ? 'This thread is long; only its first replies are shown.' : undefined,
+    });
+    res.set('Cache-Control', live);
+    sendHtml(res, 200, html);
+  });
+
+  return router;
+}
