@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { HomeserverUnavailable, MatrixApiError, NotFound, RoomForbidden } from '../../src/matrix/errors.js';
+import type { MatrixEvent } from '../../src/matrix/events.js';
+import type { RoomApi, TimelineChunk } from '../../src/matrix/rooms.js';
+import { RoomCache } from '../../src/rooms/cache.js';
+import { recordedMessages, recordedState } from '../support/recorded.js';
+
+const LOBBY = '!lobby:localhost';
+
+function message(n: number, ts = 1_900_000_000_000 + n): MatrixEvent {
+  return { event_id: `$new${n}`, type: 'm.room.message', sender: '@alice:localhost', origin_server_ts: ts, content: { msgtype: 'm.text', body: `new ${n}` } };
+}
+
+function withVisibility(state: MatrixEvent[], visibility: string): MatrixEvent[] {
+  return state.map((e) => (e.type === 'm.room.history_visibility' ? { ...e, content: { history_visibility: visibility } } : e));
+}
+
+/** A scripted homeserver: recorded lobby data, and whatever a test appends. */
+class FakeApi {
+  calls: string[] = [];
+  state = recordedState('lobby-state');
+  backlog = recordedMessages('lobby-messages');
+  forward: MatrixEvent[] = [];
+  failing = false;
+  refuse: MatrixApiError | undefined;
+
+  async state_(roomId: string): Promise<MatrixEvent[]> {
+    this.calls.push(`state ${roomId}`);
+    await new Promise((r) => setTimeout(r, 5));
+    if (this.refuse) throw this.refuse;
+    if (this.failing) throw new HomeserverUnavailable('down');
+    return this.state;
+  }
+
+  async messages(roomId: string, from: string | undefined, dir: 'b' | 'f', limit: number): Promise<TimelineChunk> {
+    this.calls.push(`messages ${dir} ${from ?? ''}`);
+    if (this.failing) throw new HomeserverUnavailable('down');
+    if (dir === 'b') return this.backlog;
+    const events = this.forward.splice(0, limit);
+    return { events, start: from, end: `f${this.calls.length}`, state: [] };
+  }
+
+  async roomExists(): Promise<boolean | undefined> {
+    this.calls.push('exists');
+    return false;
+  }
+
+  asApi(): RoomApi {
+    return { state: (id: string) => this.state_(id), messages: this.messages.bind(this), roomExists: this.roomExists.bind(this) } as unknown as RoomApi;
+  }
+}
+
+function cacheWith(api: FakeApi, clock: { now: number }, maxBytes = 50_000_000): RoomCache {
+  return new RoomCache(api.asApi(), { maxBytes, freshnessMs: 10_000, reloadAfterMs: 3_600_000, now: () => clock.now, staleServeAfterMs: 1000 });
+}
+
+describe('RoomCache', () => {
+  it('loads a cold room with two calls, once for any number of concurrent requests', async () => {
+    const api = new FakeApi();
+    const cache = cacheWith(api, { now: Date.now() });
+    const snapshots = await Promise.all(Array.from({ length: 100 }, () => cache.get(LOBBY)));
+    expect(new Set(snapshots).size).toBe(1);
+    expect(api.calls).toEqual([`state ${LOBBY}`, 'messages b ']);
+    const snapshot = snapshots[0]!;
+    expect(snapshot.state.name).toBe('Lobby');
+    expect(snapshot.timeline.length).toBeGreaterThan(40);
+    expect(snapshot.timeline[0]!.origin_server_ts).toBeLessThanOrEqual(snapshot.timeline.at(-1)!.origin_server_ts);
+    expect(cache.stats.misses).toBe(100);
+  });
+
+  it('serves from memory within the freshness interval', async () => {
+    const api = new FakeApi();
+    const clock = { now: Date.now() };
+    const cache = cacheWith(api, clock);
+    await cache.get(LOBBY);
+    await cache.get(LOBBY);
+    expect(api.calls.length).toBe(2);
+    expect(cache.stats.hits).toBe(1);
+  });
+
+  it('catches up incrementally after the interval: new messages, a new version, no state refetch', async () => {
+    const api = new FakeApi();
+    const cache = new RoomCache(api.asApi(), { maxBytes: 50_000_000, freshnessMs: 1, reloadAfterMs: 3_600_000 });
+    const cold = await cache.get(LOBBY);
+    api.forward.push(message(1), message(2));
+    await new Promise((r) => setTimeout(r, 5));
+    api.calls = [];
+    const fresh = await cache.get(LOBBY);
+    expect(api.calls).toEqual([`messages f ${cold.forwardToken}`]);
+    expect(fresh.timeline.slice(-2).map((e) => e.event_id)).toEqual(['$new1', '$new2']);
+    expect(fresh.version).toBe(cold.version + 1);
+    expect(fresh.lastModified).toBe(message(2).origin_server_ts);
+  });
+
+  it('stops serving a room whose history stops being world-readable', async () => {
+    const api = new FakeApi();
+    const cache = new RoomCache(api.asApi(), { maxBytes: 50_000_000, freshnessMs: 1, reloadAfterMs: 3_600_000 });
+    await cache.get(LOBBY);
+    api.forward.push({ event_id: '$hv', type: 'm.room.history_visibility', state_key: '', sender: '@seeder:localhost', origin_server_ts: 2e12, content: { history_visibility: 'shared' } });
+    api.state = withVisibility(api.state, 'shared');
+    await new Promise((r) => setTimeout(r, 5));
+    await expect(cache.get(LOBBY)).rejects.toBeInstanceOf(RoomForbidden);
+  });
+
+  it('refuses a room that is not world-readable after one call, and remembers the refusal', async () => {
+    const api = new FakeApi();
+    api.state = withVisibility(api.state, 'shared');
+    const cache = cacheWith(api, { now: Date.now() });
+    const error = await cache.get(LOBBY).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RoomForbidden);
+    expect((error as RoomForbidden).explanation).toMatch(/members only/);
+    await expect(cache.get(LOBBY)).rejects.toBeInstanceOf(RoomForbidden);
+    expect(api.calls).toEqual([`state ${LOBBY}`]);
+  });
+
+  it('tells an unknown room (404) from a 403 through the room summary', async () => {
+    const api = new FakeApi();
+    api.refuse = new MatrixApiError(403, 'M_FORBIDDEN', 'not in room');
+    const cache = cacheWith(api, { now: Date.now() });
+    await expect(cache.get('!unknown:localhost')).rejects.toBeInstanceOf(NotFound);
+    expect(api.calls).toContain('exists');
+  });
+
+  it('keeps serving the cached copy, marked out of date, while the homeserver is down', async () => {
+    const api = new FakeApi();
+    const cache = new RoomCache(api.asApi(), { maxBytes: 50_000_000, freshnessMs: 1, reloadAfterMs: 3_600_000 });
+    const before = await cache.get(LOBBY);
+    api.failing = true;
+    await new Promise((r) => setTimeout(r, 5));
+    const during = await cache.get(LOBBY);
+    expect(during.timeline).toEqual(before.timeline);
+    expect(during.outdatedSince).toBeDefined();
+    api.failing = false;
+    await new Promise((r) => setTimeout(r, 5));
+    const after = await cache.get(LOBBY);
+    expect(after.outdatedSince).toBeUndefined();
+  });
+
+  it('never holds more bytes than its bound, however many rooms are asked for', async () => {
+    const api = new FakeApi();
+    const bound = 400_000;
+    const cache = cacheWith(api, { now: Date.now() }, bound);
+    for (let i = 0; i < 40; i++) {
+      await cache.get(`!room${i}:localhost`);
+      expect(cache.calculatedSize).toBeLessThanOrEqual(bound);
+    }
+    expect(cache.count).toBeLessThan(40);
+    expect(cache.stats.evictions).toBeGreaterThan(0);
+  });
+});
