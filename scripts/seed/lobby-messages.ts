@@ -29,6 +29,10 @@ export const HOSTILE_HTML = [
   '<img src="https://evil.example.org/tracker.png" alt="remote image">',
   '<form action="https://evil.example.org/"><input name="q"></form>',
   '<p>"><script>alert("breakout")</script></p>',
+  '<a href="https://example.org/&quot;&gt;&lt;script&gt;alert(\'xss-href-breakout\')&lt;/script&gt;">attribute breakout</a>',
+  '<img src="@INLINE@&quot; onerror=&quot;alert(\'xss-src-breakout\')" alt="x&quot; onload=&quot;alert(1)">',
+  '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">data link</a>',
+  '<object data="https://evil.example.org/x.swf"></object><embed src="https://evil.example.org/x.swf">',
 ].join('');
 
 export interface LobbyMessages {
@@ -60,7 +64,7 @@ export async function seedLobbyMessages(users: Users, roomId: string): Promise<L
     msgtype: 'm.text',
     body: 'Hostile HTML follows. <script>alert("xss-plain")</script>',
     format: 'org.matrix.custom.html',
-    formatted_body: HOSTILE_HTML,
+    formatted_body: HOSTILE_HTML.replace('@INLINE@', media['inlineImage']),
   }));
 
   events['notice'] = await send(seeder, roomId, 'm.room.message', msg({
