@@ -9,6 +9,7 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/synapse/common.sh"
 
+[ "$(id -u)" = 0 ] || die "needs root: Synapse is installed with debootstrap and run with chroot"
 mkdir -p "$MSV_CACHE_DIR"
 exec 9>"$MSV_CACHE_DIR/homeserver.lock"
 if ! flock -n 9; then
