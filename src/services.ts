@@ -9,6 +9,7 @@ import { RoomApi } from './matrix/rooms.js';
 import { RoomCache } from './rooms/cache.js';
 import { RoomReader } from './rooms/reader.js';
 import { RoomResolver } from './rooms/resolver.js';
+import { WidgetStateLookup } from './rooms/widget-state.js';
 import { Denylist } from './rooms/denylist.js';
 import { DirectoryService } from './rooms/directory.js';
 import type { AppDeps } from './web/app.js';
@@ -43,8 +44,9 @@ export function createServices(config: Config, log: Logger, production: boolean)
     freshnessMs: config.freshnessMs,
     reloadAfterMs: config.cacheTtlMs,
   });
-  const reader = new RoomReader(api, rooms, { pageSize: config.timelinePageSize, maxBytes: Math.floor(config.cacheMaxBytes * 0.25) });
+  const reader = new RoomReader(api, rooms, { pageSize: config.timelinePageSize, maxBytes: Math.floor(config.cacheMaxBytes * 0.23) });
   const resolver = new RoomResolver(api, denylist);
+  const widgetState = new WidgetStateLookup(api, rooms, Math.floor(config.cacheMaxBytes * 0.02));
   const media: MediaFetcherOptions = { baseUrl: config.homeserverUrl, session, timeoutMs: config.upstreamTimeoutMs };
   const renderer = createRenderer(
     {
@@ -57,7 +59,7 @@ export function createServices(config: Config, log: Logger, production: boolean)
     },
     production,
   );
-  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver };
+  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState };
 }
 
 /**

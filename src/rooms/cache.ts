@@ -122,6 +122,11 @@ export class RoomCache {
     }
   }
 
+  /** The cached snapshot, fresh or not, without loading or touching recency. */
+  peek(roomId: string): RoomSnapshot | undefined {
+    return this.cache.peek(roomId, { allowStale: true });
+  }
+
   /** Drops a room, e.g. after a page found it no longer world-readable. */
   forget(roomId: string): void {
     this.cache.delete(roomId);

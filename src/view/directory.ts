@@ -1,7 +1,9 @@
 import type { PublicRoom } from '../matrix/directory.js';
+import type { MatrixEvent } from '../matrix/events.js';
 import type { DirectoryPage, DirectoryQuery } from '../rooms/directory.js';
 import { clip, type PageMeta } from './page.js';
 import { absoluteUrl, directoryPath, roomPath, thumbnailPath } from './urls.js';
+import { buildWidgets, countWidgets } from './widgets.js';
 
 export interface DirectoryRoomView {
   name: string;
@@ -35,7 +37,8 @@ export interface DirectoryContext {
   siteName: string;
   /** The homeserver's own server name, shown when no other server is asked for. */
   defaultServer: string;
-  widgetCounts?: ReadonlyMap<string, number>;
+  /** Widget state events of the listed rooms, where known. */
+  widgetState?: ReadonlyMap<string, MatrixEvent[]>;
 }
 
 export function roomDisplayName(room: Pick<PublicRoom, 'name' | 'canonicalAlias' | 'roomId'>): string {
@@ -46,6 +49,10 @@ export function roomDisplayName(room: Pick<PublicRoom, 'name' | 'canonicalAlias'
 export function avatarLetter(name: string): string {
   const match = /[\p{L}\p{N}]/u.exec(name.replace(/^[#!@]/, ''));
   return (match?.[0] ?? '?').toUpperCase();
+}
+
+function widgetCount(events: MatrixEvent[] | undefined, roomId: string): number | undefined {
+  return events ? countWidgets(buildWidgets(events, roomId)).listed : undefined;
 }
 
 export function buildDirectoryView(page: DirectoryPage, query: DirectoryQuery, ctx: DirectoryContext): DirectoryView {
@@ -60,7 +67,7 @@ export function buildDirectoryView(page: DirectoryPage, query: DirectoryQuery, c
       avatar: thumbnailPath(room.avatarUrl, 64, 64, 'crop') ?? undefined,
       letter: avatarLetter(name),
       isSpace: room.roomType === 'm.space',
-      widgetCount: ctx.widgetCounts?.get(room.roomId),
+      widgetCount: widgetCount(ctx.widgetState?.get(room.roomId), room.roomId),
     };
   });
   const base = { q: query.search, server: query.server };

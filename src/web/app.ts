@@ -6,6 +6,7 @@ import type { RoomCache } from '../rooms/cache.js';
 import type { DirectoryService } from '../rooms/directory.js';
 import type { RoomReader } from '../rooms/reader.js';
 import type { RoomResolver } from '../rooms/resolver.js';
+import type { WidgetStateLookup } from '../rooms/widget-state.js';
 import { publicDir } from '../paths.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { mediaRoutes } from './media.js';
@@ -32,6 +33,7 @@ export interface AppDeps {
   rooms: RoomCache;
   reader: RoomReader;
   resolver: RoomResolver;
+  widgetState: WidgetStateLookup;
 }
 
 /** Builds the express app from its dependencies; the entry file only wires and listens. */
@@ -52,6 +54,7 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
   app.use(
     directoryRoutes({
       directory: deps.directory,
+      widgetState: deps.widgetState,
       renderer: deps.renderer,
       context: {
         publicUrl: deps.config.publicUrl,

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { BadRequest } from '../../matrix/errors.js';
 import type { DirectoryService } from '../../rooms/directory.js';
+import type { WidgetStateLookup } from '../../rooms/widget-state.js';
 import { buildDirectoryView, type DirectoryContext } from '../../view/directory.js';
 import { queryString, isServerName } from '../query.js';
 import { sendHtml, type Renderer } from '../render.js';
@@ -8,7 +9,8 @@ import { sendHtml, type Renderer } from '../render.js';
 export interface DirectoryRouteDeps {
   directory: DirectoryService;
   renderer: Renderer;
-  context: Omit<DirectoryContext, 'widgetCounts'>;
+  context: Omit<DirectoryContext, 'widgetState'>;
+  widgetState: WidgetStateLookup;
   /** Cache-Control max-age for the directory, in seconds. */
   maxAgeSeconds: number;
 }
@@ -26,7 +28,8 @@ export function directoryRoutes(deps: DirectoryRouteDeps): Router {
     const otherServer = server && server !== deps.context.defaultServer ? server : undefined;
     const query = { search, server: otherServer, since };
     const page = await deps.directory.page(query);
-    const view = buildDirectoryView(page, query, deps.context);
+    const widgetState = await deps.widgetState.forRooms(page.rooms.map((r) => r.roomId), 1500);
+    const view = buildDirectoryView(page, query, { ...deps.context, widgetState });
     res.set('Cache-Control', `public, max-age=${deps.maxAgeSeconds}, stale-while-revalidate=${deps.maxAgeSeconds * 6}`);
     sendHtml(res, 200, deps.renderer.page('directory', view));
   });

@@ -1,0 +1,41 @@
+import type { MatrixEvent } from '../matrix/events.js';
+import type { RoomApi } from '../matrix/rooms.js';
+import type { RoomCache } from './cache.js';
+import { parseRoomState } from './state.js';
+import { SizedCache } from './sized-cache.js';
+
+const TTL_MS = 10 * 60_000;
+
+/**
+ * The widget state of rooms listed in the directory, so it can say how many widgets each
+ * has. A cached snapshot answers for free; otherwise one `/state` call, of which only the
+ * widget events are kept. Callers give a deadline: the directory never waits long for this.
+ */
+export class WidgetStateLookup {
+  private readonly cache: SizedCache;
+
+  constructor(
+    private readonly api: RoomApi,
+    private readonly rooms: RoomCache,
+    maxBytes: number,
+  ) {
+    this.cache = new SizedCache(maxBytes);
+  }
+
+  async forRooms(roomIds: readonly string[], deadlineMs: number): Promise<Map<string, MatrixEvent[]>> {
+    const found = new Map<string, MatrixEvent[]>();
+    const lookups = roomIds.map(async (roomId) => {
+      const cached = this.rooms.peek(roomId);
+      const events = cached
+        ? cached.state.widgetEvents
+        : await this.cache.get(`widgets\u0000${roomId}`, TTL_MS, async (signal) => parseRoomState(roomId, await this.api.state(roomId, signal)).widgetEvents);
+      found.set(roomId, events);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
+    // Lookups that fail or miss the deadline just leave their room without a count.
+    await Promise.race([Promise.allSettled(lookups), deadline]);
+    clearTimeout(timer);
+    return new Map(found);
+  }
+}
