@@ -329,3 +329,80 @@ describe('pages that need related events', () => {
 function eventLinkOf(id: string): string {
   return `/room/lobby:localhost/event/${encodeURIComponent(id).replace(/%3A/gi, ':')}#e-${encodeURIComponent(id).replace(/%/g, '.')}`;
 }
+
+describe('the timeline partial', () => {
+  const eta = new Eta({ views: new URL('../../templates', import.meta.url).pathname, autoEscape: true, autoTrim: [false, 'nl'] });
+  const view = lobbyTimeline({ highlight: IDS.reply });
+  const html = eta.render('./partials/timeline', { timeline: view });
+  const $ = cheerio.load(html);
+  const block = (id: string) => $(`li[id="${find(view, id).anchor}"]`);
+
+  it('has no script, no inline handlers, and only our own images', () => {
+    expect(html).not.toMatch(/<script|\son[a-z]+=|javascript:/i);
+    $('img').each((_, img) => expect($(img).attr('src')).toMatch(/^\/media\//));
+  });
+
+  it('renders one block per visible event, each with its anchor, and day headings linked to the day', () => {
+    expect($('ol.timeline > li.event')).toHaveLength(view.count);
+    $('ol.timeline > li.event').each((_, li) => expect($(li).attr('id')).toMatch(/^e-/));
+    expect($('li.day h2 a').attr('href')).toBe('/room/lobby:localhost/date/2026/11/29');
+    expect($('li.day h2').text()).toBe('Sunday 29 November 2026');
+  });
+
+  it('puts sender, then time, then body', () => {
+    const text = block(IDS.text).text().replace(/\s+/g, ' ').trim();
+    expect(text.indexOf('Alice Liddell')).toBeLessThan(text.indexOf('05:33 UTC'));
+    expect(text.indexOf('05:33 UTC')).toBeLessThan(text.indexOf('Hello, lobby!'));
+    const time = block(IDS.text).find('a.time');
+    expect(time.attr('href')).toBe(find(view, IDS.text).permalink);
+    expect(time.find('time').attr('datetime')).toBe('2026-11-29T05:33:42.829Z');
+    expect(block(IDS.text).find('a.day-link').attr('href')).toBe('/room/lobby:localhost/date/2026/11/29');
+  });
+
+  it('shows senders’ names at the time', () => {
+    expect(block(IDS.video).find('.sender').text()).toBe('Dave Lister');
+    expect(block('$vQS-KZeLN6cl9').text()).toContain('Eve Moneypenny joined the room');
+    expect(block('$gCxCWnHmXcHfz').text()).toContain('Eve Moneypenny changed their name to Eve the Eavesdropper');
+  });
+
+  it('shows the edited text with its mark, the reactions, the thread link and the redaction placeholder', () => {
+    expect(block(IDS.editOriginal).find('.body').text()).toBe('Hello world, all typos fixed');
+    expect(block(IDS.editOriginal).find('.edited').text()).toBe('(edited)');
+    const reactions = block(IDS.formatted).find('.reaction');
+    expect(reactions.map((_, r) => $(r).text()).get()).toEqual(['👍\u00a03', '🎉\u00a01']);
+    expect(reactions.first().attr('title')).toBe('Alice Liddell, Carol Danvers, Dave Lister');
+    expect(block(IDS.threadRoot).find('a.thread').text()).toBe('3 replies in thread');
+    expect(block(IDS.threadRoot).find('a.thread').attr('href')).toBe('/room/lobby:localhost/thread/%24p0D0OJgMvMfVa4c_4wp3Lzt7Oee676hDNLESWuXQdvU');
+    expect(block(IDS.redacted).find('.deleted').text()).toBe('Message deleted by its sender (Posted by mistake)');
+  });
+
+  it('shows the image thumbnail with width, height and alt, linked to the file', () => {
+    const img = block(IDS.image).find('img').not('.avatar');
+    expect(img.attr('width')).toBe('64');
+    expect(img.attr('height')).toBe('48');
+    expect(img.attr('alt')).toBe('sunset.png');
+    expect(img.parent('a').attr('href')).toBe('/media/download/localhost/xczWekUOwLyGAAMUWNsNWzWu/sunset.png');
+    expect(block(IDS.image).find('.file-meta').text()).toBe('Image: sunset.png, 64 × 48, 668 B');
+  });
+
+  it('quotes replies, and marks the highlighted event', () => {
+    const reply = block(IDS.reply);
+    expect(reply.hasClass('highlighted')).toBe(true);
+    expect(reply.attr('aria-current')).toBe('true');
+    expect($('[aria-current]')).toHaveLength(1);
+    expect(reply.find('blockquote.reply a').attr('href')).toBe(find(view, IDS.text).permalink);
+    expect(reply.find('blockquote.reply').text()).toMatch(/^In reply to Alice Liddell: Hello, lobby!/);
+  });
+
+  it('escapes hostile names and sentences', () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    const events = [
+      member('@mallory:example.org', { membership: 'join', displayname: hostile }),
+      ev({ type: 'm.room.message', sender: '@mallory:example.org', content: { msgtype: 'm.emote', body: 'waves' } }),
+      ev({ type: 'm.room.topic', state_key: '', sender: '@mallory:example.org', content: { topic: '"><script>alert(1)</script>' } }),
+    ];
+    const rendered = eta.render('./partials/timeline', { timeline: build(events, { members: [events[0]!] }) });
+    expect(rendered).not.toMatch(/<script|<img src=x/);
+    expect(cheerio.load(rendered)('.emote').text()).toBe(`* ${hostile} waves`);
+  });
+});

@@ -27,7 +27,7 @@ function profileChange(targetId: string, event: MatrixEvent, prevContent: unknow
   const after = profileOf(event.content);
   const nameChanged = before.displayName !== after.displayName;
   const avatarChanged = before.avatarUrl !== after.avatarUrl;
-  const who = name(profiles.displayName(targetId, before.displayName ? before : after));
+  const who = name(profiles.displayName(targetId, before));
   const parts: SentencePart[] = [who];
   if (nameChanged) {
     if (after.displayName && before.displayName) parts.push(text(' changed their name to '), name(after.displayName));
