@@ -406,3 +406,27 @@ describe('the timeline partial', () => {
     expect(cheerio.load(rendered)('.emote').text()).toBe(`* ${hostile} waves`);
   });
 });
+
+describe('other recorded rooms', () => {
+  const eta = new Eta({ views: new URL('../../templates', import.meta.url).pathname, autoEscape: true, autoTrim: [false, 'nl'] });
+
+  it('tells widget changes as sentences with safe links, and escapes hostile widget names', () => {
+    const { events, members } = messagesPage('widgets-messages');
+    const view = buildTimeline({ roomId: '!w:localhost', roomRef: '!w:localhost', events, related: [], members, mode: 'main' });
+    const sentences = eventsOf(view).flatMap((event) => (event.kind === 'state' ? [sentenceText(event.sentence)] : []));
+    expect(sentences).toContain('Seed Admin added the widget Jitsi Meet (Jitsi video call)');
+    expect(sentences).toContain('Seed Admin removed the widget Temporary widget (Custom widget)');
+    expect(eventsOf(view).some((event) => event.type === 'io.element.widgets.layout')).toBe(false);
+    const html = eta.render('./partials/timeline', { timeline: view });
+    expect(html).not.toMatch(/<script|onerror=/i);
+    const $ = cheerio.load(html);
+    expect($('a[href="https://meet.element.io/SeedCall"]').attr('rel')).toBe('nofollow noopener');
+  });
+
+  it('renders a page of plain messages', () => {
+    const { events, members } = messagesPage('pagination-messages-page');
+    const view = buildTimeline({ roomId: '!p:localhost', roomRef: '#pagination:localhost', events, related: [], members, mode: 'main' });
+    expect(view.count).toBe(events.length);
+    expect(eventsOf(view).every((event) => event.kind === 'message' && event.sender.name !== '')).toBe(true);
+  });
+});
