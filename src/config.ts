@@ -27,6 +27,8 @@ export interface Config {
   readonly indexing: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly metricsToken: string | undefined;
+  /** Pages per minute one client may ask for; 0 turns the limit off. */
+  readonly rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -119,5 +121,6 @@ export function loadConfig(env: Env = process.env): Config {
     indexing: boolean(env, 'SEARCH_ENGINE_INDEXING', true),
     logLevel: logLevel(env),
     metricsToken: env['METRICS_TOKEN']?.trim() || undefined,
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
   });
 }

@@ -12,17 +12,21 @@ import { RoomResolver } from './rooms/resolver.js';
 import { WidgetStateLookup } from './rooms/widget-state.js';
 import { Denylist } from './rooms/denylist.js';
 import { DirectoryService } from './rooms/directory.js';
-import type { AppDeps } from './web/app.js';
+import type { AppDeps, UpstreamListener } from './web/app.js';
+import { countUpstreamCall } from './web/request-context.js';
 import { createRenderer } from './web/render.js';
 
 export interface Services extends AppDeps {
   session: Session;
+  upstreamListeners: UpstreamListener[];
 }
 
 /** Builds every long-lived object from the config; the one place that wires layers together. */
 export function createServices(config: Config, log: Logger, production: boolean): Services {
   quietSdkGlobalLogger();
   const session = new Session(guestRegistrar(config.homeserverUrl, config.upstreamTimeoutMs), config.accessToken);
+  // Every homeserver call is counted against its request (for the log line); the app adds its metrics.
+  const upstreamListeners: UpstreamListener[] = [countUpstreamCall];
   const client = new HomeserverClient({
     baseUrl: config.homeserverUrl,
     session,
@@ -30,6 +34,9 @@ export function createServices(config: Config, log: Logger, production: boolean)
     concurrency: config.upstreamConcurrency,
     queueLimit: config.upstreamQueueLimit,
     log,
+    onCall: (endpoint, outcome, ms) => {
+      for (const listener of upstreamListeners) listener(endpoint, outcome, ms);
+    },
   });
   const denylist = new Denylist(config.denylist);
   const directory = new DirectoryService(client, {
@@ -59,7 +66,7 @@ export function createServices(config: Config, log: Logger, production: boolean)
     },
     production,
   );
-  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState };
+  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState, upstreamListeners };
 }
 
 /**

@@ -1,6 +1,6 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from '../log.js';
-import type { HomeserverClient } from '../matrix/client.js';
+import type { CallOutcome, HomeserverClient } from '../matrix/client.js';
 import type { MediaFetcherOptions } from '../matrix/media.js';
 import type { RoomCache } from '../rooms/cache.js';
 import type { DirectoryService } from '../rooms/directory.js';
@@ -15,6 +15,10 @@ import { directoryRoutes } from './routes/directory.js';
 import { roomAboutRoutes } from './routes/room-about.js';
 import { roomRoutes } from './routes/room.js';
 import { healthRoutes } from './routes/health.js';
+import { createMetrics } from './metrics.js';
+import { clientRateLimit } from './rate-limit.js';
+import { requestContext } from './request-context.js';
+import { requestLog } from './request-log.js';
 import { securityHeaders } from './security.js';
 
 export interface AppDeps {
@@ -24,6 +28,9 @@ export interface AppDeps {
     freshnessMs: number;
     mediaMaxBytes: number;
     membersPageSize: number;
+    /** Absent or 0: no per-client rate limit. */
+    rateLimitPerMinute?: number;
+    metricsToken?: string | undefined;
   };
   log: Logger;
   renderer: Renderer;
@@ -34,7 +41,11 @@ export interface AppDeps {
   reader: RoomReader;
   resolver: RoomResolver;
   widgetState: WidgetStateLookup;
+  /** HomeserverClient's `onCall` fans out to these; the app adds its metrics here. */
+  upstreamListeners?: UpstreamListener[];
 }
+
+export type UpstreamListener = (endpoint: string, outcome: CallOutcome, durationMs: number) => void;
 
 /** Builds the express app from its dependencies; the entry file only wires and listens. */
 export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler } = {}): Express {
@@ -44,6 +55,12 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
   // Heroku's router is the one proxy in front of us.
   app.set('trust proxy', 1);
   app.set('query parser', 'simple');
+  // Observability first, so that every answer (errors, static files, 429s) is counted and logged.
+  const metrics = createMetrics(deps.rooms, deps.config.metricsToken);
+  deps.upstreamListeners?.push((endpoint, outcome, ms) => metrics.observeUpstream(endpoint, outcome, ms));
+  app.use(requestContext());
+  app.use(metrics.middleware);
+  app.use(requestLog(deps.log));
   if (hooks.beforeRoutes) app.use(hooks.beforeRoutes);
   app.use(securityHeaders(deps.config.publicUrl));
   app.use(
@@ -51,6 +68,9 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
     express.static(publicDir, { maxAge: '1d', index: false, fallthrough: true, dotfiles: 'ignore' }),
   );
   app.use(healthRoutes({ client: deps.client }));
+  app.get('/metrics', metrics.endpoint);
+  // Operators' endpoints and static files are above this line, so they are never limited.
+  app.use(clientRateLimit(deps.config.rateLimitPerMinute ?? 0));
   app.use(
     directoryRoutes({
       directory: deps.directory,

@@ -1,0 +1,139 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CallOutcome } from '../matrix/client.js';
+import { contextOf, elapsedMs } from './request-context.js';
+
+/** What /metrics reads from the room cache (RoomCache has all of it). */
+export interface CacheSource {
+  readonly calculatedSize: number;
+  readonly count: number;
+  readonly maxBytes: number;
+  readonly stats: { hits: number; misses: number; evictions: number };
+}
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** Times every request and counts it by route and status; mount it first. */
+  readonly middleware: RequestHandler;
+  /** The `/metrics` endpoint, behind a bearer token when one is configured. */
+  readonly endpoint: RequestHandler;
+  /** Feed HomeserverClient's `onCall` hook here. */
+  observeUpstream(endpoint: string, outcome: CallOutcome, durationMs: number): void;
+}
+
+/**
+ * The route a request matched, as its pattern (`/room/:ref`), never the raw path: labels
+ * must stay few. Requests that matched no route are grouped as static files or "unmatched".
+ */
+export function routeOf(req: Request): string {
+  const pattern: unknown = req.route?.path;
+  if (typeof pattern === 'string') return `${req.baseUrl}${pattern}`;
+  if (req.originalUrl.startsWith('/static/')) return '/static';
+  return 'unmatched';
+}
+
+/**
+ * Prometheus metrics in a registry of their own (one per app, so tests can build several):
+ * requests by route and status, latency, the room cache, calls to the homeserver, and the
+ * process's default metrics.
+ */
+export function createMetrics(cache: CacheSource, token: string | undefined): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by route pattern and status',
+    labelNames: ['route', 'status'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time from request to finished response, by route pattern',
+    labelNames: ['route'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const upstream = new Counter({
+    name: 'upstream_calls_total',
+    help: 'Calls to the homeserver, by endpoint and outcome',
+    labelNames: ['endpoint', 'outcome'] as const,
+    registers: [registry],
+  });
+  const upstreamLatency = new Histogram({
+    name: 'upstream_call_duration_seconds',
+    help: 'Duration of calls to the homeserver (queueing included), by endpoint',
+    labelNames: ['endpoint'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const gauge = (name: string, help: string, read: () => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  };
+  // lru-cache keeps running totals; exposed as counters read at scrape time.
+  const total = (name: string, help: string, read: () => number): void => {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  };
+  gauge('room_cache_size_bytes', 'Estimated bytes of the room snapshots held', () => cache.calculatedSize);
+  gauge('room_cache_max_bytes', 'Bound of the room cache in estimated bytes', () => cache.maxBytes);
+  gauge('room_cache_entries', 'Room snapshots held', () => cache.count);
+  total('room_cache_hits_total', 'Room lookups answered from the cache (fresh or stale)', () => cache.stats.hits);
+  total('room_cache_misses_total', 'Room lookups that had to load the room', () => cache.stats.misses);
+  total('room_cache_evictions_total', 'Room snapshots evicted to stay within the byte bound', () => cache.stats.evictions);
+
+  const middleware: RequestHandler = (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = routeOf(req);
+      const context = contextOf(res);
+      const ms = context ? elapsedMs(context) : Number(process.hrtime.bigint() - started) / 1e6;
+      requests.inc({ route, status: String(res.statusCode) });
+      latency.observe({ route }, ms / 1000);
+    });
+    next();
+  };
+
+  const endpoint: RequestHandler = async (req: Request, res: Response) => {
+    res.set('Cache-Control', 'no-store');
+    if (token && !bearerMatches(req.get('authorization'), token)) {
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('unauthorized\n');
+      return;
+    }
+    const body = await registry.metrics();
+    res.type(registry.contentType).send(body);
+  };
+
+  return {
+    registry,
+    middleware,
+    endpoint,
+    observeUpstream(endpointName, outcome, durationMs) {
+      upstream.inc({ endpoint: endpointName, outcome });
+      upstreamLatency.observe({ endpoint: endpointName }, durationMs / 1000);
+    },
+  };
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match) return false;
+  const given = Buffer.from(match[1]!);
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
