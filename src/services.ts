@@ -7,6 +7,7 @@ import { quietSdkGlobalLogger } from './matrix/sdk-logger.js';
 import { Session } from './matrix/session.js';
 import { RoomApi } from './matrix/rooms.js';
 import { RoomCache } from './rooms/cache.js';
+import { DayArchive } from './rooms/days.js';
 import { RoomReader } from './rooms/reader.js';
 import { RoomResolver } from './rooms/resolver.js';
 import { WidgetStateLookup } from './rooms/widget-state.js';
@@ -51,8 +52,9 @@ export function createServices(config: Config, log: Logger, production: boolean)
     freshnessMs: config.freshnessMs,
     reloadAfterMs: config.cacheTtlMs,
   });
-  const reader = new RoomReader(api, rooms, { pageSize: config.timelinePageSize, maxBytes: Math.floor(config.cacheMaxBytes * 0.23) });
+  const reader = new RoomReader(api, rooms, { pageSize: config.timelinePageSize, maxBytes: Math.floor(config.cacheMaxBytes * 0.13) });
   const resolver = new RoomResolver(api, denylist);
+  const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: Math.floor(config.cacheMaxBytes * 0.1), chunkBudget: 20 });
   const widgetState = new WidgetStateLookup(api, rooms, Math.floor(config.cacheMaxBytes * 0.02));
   const media: MediaFetcherOptions = { baseUrl: config.homeserverUrl, session, timeoutMs: config.upstreamTimeoutMs };
   const renderer = createRenderer(
@@ -66,7 +68,7 @@ export function createServices(config: Config, log: Logger, production: boolean)
     },
     production,
   );
-  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState, upstreamListeners };
+  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState, days, upstreamListeners };
 }
 
 /**

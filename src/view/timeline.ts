@@ -44,6 +44,8 @@ export interface TimelineInput {
   highlight?: string | undefined;
   /** Whether thread replies are shown (thread page) or hidden (main timeline). */
   mode: 'main' | 'thread';
+  /** False on a day page: its messages need no link to the page they are on. */
+  dayLinks?: boolean;
 }
 
 export type TimelineItem =
@@ -81,7 +83,7 @@ function common(event: MatrixEvent, { input, relations, profiles }: Context): Ev
     id: event.event_id,
     anchor: eventAnchor(event.event_id),
     permalink: eventLink(roomRef, event.event_id),
-    dayHref: dayPath(roomRef, utcDay(event.origin_server_ts)),
+    dayHref: input.dayLinks === false ? null : dayPath(roomRef, utcDay(event.origin_server_ts)),
     type: event.type,
     sender: profiles.sender(event),
     ts: event.origin_server_ts,
@@ -134,7 +136,7 @@ function fallbackView(event: MatrixEvent, ctx: Context): EventView {
     id: event.event_id,
     anchor: eventAnchor(event.event_id),
     permalink: eventLink(ctx.input.roomRef, event.event_id),
-    dayHref: dayPath(ctx.input.roomRef, utcDay(event.origin_server_ts)),
+    dayHref: ctx.input.dayLinks === false ? null : dayPath(ctx.input.roomRef, utcDay(event.origin_server_ts)),
     type: event.type,
     sender: { userId: event.sender, name: cleanLine(event.sender, 100) ?? 'unknown user', avatar: null, letter: '?' },
     ts: event.origin_server_ts,

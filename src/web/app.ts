@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import type { CallOutcome, HomeserverClient } from '../matrix/client.js';
 import type { MediaFetcherOptions } from '../matrix/media.js';
 import type { RoomCache } from '../rooms/cache.js';
+import type { DayArchive } from '../rooms/days.js';
 import type { DirectoryService } from '../rooms/directory.js';
 import type { RoomReader } from '../rooms/reader.js';
 import type { RoomResolver } from '../rooms/resolver.js';
@@ -11,6 +12,7 @@ import { publicDir } from '../paths.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { mediaRoutes } from './media.js';
 import type { Renderer } from './render.js';
+import { dayRoutes } from './routes/days.js';
 import { directoryRoutes } from './routes/directory.js';
 import { roomAboutRoutes } from './routes/room-about.js';
 import { roomRoutes } from './routes/room.js';
@@ -41,6 +43,7 @@ export interface AppDeps {
   reader: RoomReader;
   resolver: RoomResolver;
   widgetState: WidgetStateLookup;
+  days: DayArchive;
   /** HomeserverClient's `onCall` fans out to these; the app adds its metrics here. */
   upstreamListeners?: UpstreamListener[];
 }
@@ -94,6 +97,7 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
     freshnessSeconds: Math.max(1, Math.round(deps.config.freshnessMs / 1000)),
   };
   app.use(roomRoutes(roomDeps));
+  app.use(dayRoutes({ ...roomDeps, days: deps.days }));
   app.use(roomAboutRoutes({ ...roomDeps, membersPageSize: deps.config.membersPageSize }));
   app.use(mediaRoutes({ fetcher: deps.media, maxBytes: deps.config.mediaMaxBytes }));
   app.use(notFoundHandler());

@@ -79,7 +79,8 @@ export interface EventCommon {
   anchor: string;
   permalink: string;
   /** The archive page of the event's UTC day. */
-  dayHref: string;
+  /** The day page of the event, or null on that day page itself. */
+  dayHref: string | null;
   /** The Matrix event type. */
   type: string;
   sender: SenderView;
