@@ -32,8 +32,9 @@ export async function loadRoom(req: Request, res: Response, deps: RoomDeps, suff
   const roomId = await deps.resolver.resolve(ref);
   const snapshot = await deps.rooms.get(roomId);
   const canonical = roomRef(snapshot.state);
-  const asGiven = ref.kind === 'id' ? ref.roomId : ref.alias;
-  if (asGiven !== canonical) {
+  // The canonical segment is the alias without its `#`; `/room/%23alias` redirects to it too.
+  const canonicalSegment = canonical.startsWith('#') ? canonical.slice(1) : canonical;
+  if (raw !== canonicalSegment) {
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
     res.redirect(301, `${roomPath(canonical)}${suffix}${query}`);
     return undefined;
