@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { HomeserverClient } from '../matrix/client.js';
 import { fetchPublicRooms, type PublicRoom, type PublicRoomsPage, type PublicRoomsQuery } from '../matrix/directory.js';
+import { BadRequest, HomeserverTimeout, HomeserverUnavailable, RateLimited } from '../matrix/errors.js';
 import type { Denylist } from './denylist.js';
 
 export interface DirectoryQuery {
@@ -36,6 +37,9 @@ type PageFetcher = (query: PublicRoomsQuery, signal?: AbortSignal) => Promise<Pu
 export class DirectoryService {
   private readonly cache: LRUCache<string, DirectoryPage, DirectoryQuery>;
   private readonly fetchPage: PageFetcher;
+  /** Why the last load of a key failed: with allowStaleOnFetchRejection, lru-cache's fetch
+   * resolves to undefined instead of rejecting when there is no stale copy to serve. */
+  private readonly failures = new LRUCache<string, { error: unknown }>({ max: 100 });
 
   constructor(
     source: HomeserverClient | PageFetcher,
@@ -48,15 +52,32 @@ export class DirectoryService {
       allowStale: true,
       // A stale directory beats an error page while the homeserver is down.
       allowStaleOnFetchRejection: true,
-      fetchMethod: (_key, _stale, { context, signal }) => this.load(context, signal),
+      fetchMethod: (key, _stale, { context, signal }) =>
+        this.load(context, signal).catch((error: unknown) => {
+          this.failures.set(key, { error });
+          throw error;
+        }),
     });
   }
 
   async page(query: DirectoryQuery): Promise<DirectoryPage> {
+    try {
+      return await this.cached(query);
+    } catch (error) {
+      // A homeserver that serves the first page but fails on this one's token was given a bad token.
+      const transient = error instanceof HomeserverUnavailable || error instanceof HomeserverTimeout || error instanceof RateLimited;
+      if (query.since && !transient && (await this.cached({ ...query, since: undefined }).then(() => true, () => false))) {
+        throw new BadRequest('That page of the room directory does not exist: its link is not valid. Start again from the first page.');
+      }
+      throw error;
+    }
+  }
+
+  private async cached(query: DirectoryQuery): Promise<DirectoryPage> {
     const key = JSON.stringify([query.server ?? '', query.search ?? '', query.since ?? '']);
     const page = await this.cache.fetch(key, { context: query });
-    if (!page) throw new Error('directory fetch returned nothing');
-    return page;
+    if (page) return page;
+    throw this.failures.get(key)?.error ?? new HomeserverUnavailable('the directory could not be loaded');
   }
 
   private async load(query: DirectoryQuery, signal: AbortSignal): Promise<DirectoryPage> {

@@ -56,7 +56,7 @@ describe('homeserver down', () => {
     expect(stale.$('.notice').text()).toContain('may be out of date');
     expect(stale.body).toContain(seed.rooms.lobby.name);
 
-    for (const path of [pageOf(seed.rooms.garden.alias), byId(seed.rooms.library.roomId)]) {
+    for (const path of [pageOf(seed.rooms.garden.alias), byId(seed.rooms.library.roomId), '/', '/?q=garden']) {
       const cold = await v.html(path);
       expect(cold.status, path).toBe(503);
       expect(Number(cold.response.headers.get('retry-after'))).toBeGreaterThan(0);
