@@ -1,6 +1,7 @@
 import type { PublicRoom } from '../matrix/directory.js';
 import type { MatrixEvent } from '../matrix/events.js';
 import type { DirectoryPage, DirectoryQuery } from '../rooms/directory.js';
+import { avatarLetter } from './events/format.js';
 import { clip, type PageMeta } from './page.js';
 import { absoluteUrl, directoryPath, roomPath, thumbnailPath } from './urls.js';
 import { buildWidgets, countWidgets } from './widgets.js';
@@ -43,12 +44,6 @@ export interface DirectoryContext {
 
 export function roomDisplayName(room: Pick<PublicRoom, 'name' | 'canonicalAlias' | 'roomId'>): string {
   return clip(room.name ?? room.canonicalAlias ?? room.roomId, 120);
-}
-
-/** The first letter or digit of a name, for rooms without an avatar. */
-export function avatarLetter(name: string): string {
-  const match = /[\p{L}\p{N}]/u.exec(name.replace(/^[#!@]/, ''));
-  return (match?.[0] ?? '?').toUpperCase();
 }
 
 function widgetCount(events: MatrixEvent[] | undefined, roomId: string): number | undefined {

@@ -1,6 +1,5 @@
 import type { RoomState } from '../rooms/state.js';
-import { cleanName } from './members.js';
-import { utcDateTime } from './room.js';
+import { cleanName, utcDateTime } from './events/format.js';
 import { roomPath } from './urls.js';
 
 export interface InfoRow {
@@ -70,7 +69,7 @@ export function buildInfo(state: RoomState, names: ReadonlyMap<string, string>):
 
   const pl = state.powerLevels;
   const userLevels = Object.entries(pl.users)
-    .map(([userId, level]) => ({ userId, name: cleanName(names.get(userId), userId), level }))
+    .map(([userId, level]) => ({ userId, name: cleanName(names.get(userId)) ?? userId, level }))
     .sort((a, b) => b.level - a.level || a.userId.localeCompare(b.userId));
   const actionLevels: PowerRow[] = [
     { label: 'Default level of new members', level: pl.usersDefault },

@@ -1,6 +1,6 @@
 import type { MatrixEvent } from '../matrix/events.js';
 import type { PowerLevels } from '../rooms/state.js';
-import { avatarLetter } from './directory.js';
+import { avatarLetter, cleanName } from './events/format.js';
 import { clip } from './page.js';
 import { roomSubPath, thumbnailPath } from './urls.js';
 
@@ -23,13 +23,6 @@ export interface MembersPage {
   nextHref: string | undefined;
 }
 
-/** Display names are untrusted: no control or direction-override characters, bounded length. */
-export function cleanName(value: unknown, fallback: string): string {
-  if (typeof value !== 'string') return fallback;
-  const cleaned = value.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim();
-  return cleaned ? clip(cleaned, 100) : fallback;
-}
-
 export function roleLabel(level: number, defaultLevel: number): string | undefined {
   if (level >= 100) return 'Administrator';
   if (level >= 50) return 'Moderator';
@@ -43,7 +36,7 @@ export function buildMembers(memberEvents: readonly MatrixEvent[], power: PowerL
   for (const event of memberEvents) {
     if (event.type !== 'm.room.member' || !event.state_key || event.content['membership'] !== 'join') continue;
     const userId = event.state_key;
-    const name = cleanName(event.content['displayname'], userId);
+    const name = cleanName(event.content['displayname']) ?? userId;
     const level = power.users[userId] ?? power.usersDefault;
     const avatarUrl = event.content['avatar_url'];
     members.push({

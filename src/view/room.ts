@@ -1,10 +1,11 @@
 import type { RoomSnapshot } from '../rooms/snapshot.js';
 import type { RoomState } from '../rooms/state.js';
-import { avatarLetter } from './directory.js';
+import { avatarLetter, utcDateTime } from './events/format.js';
 import { plainExcerpt } from './html.js';
 import { clip, type PageMeta } from './page.js';
 import type { SpaceChildView } from './space.js';
 import type { TimelineView } from './timeline.js';
+import type { DiscussionData } from './jsonld.js';
 import { absoluteUrl, matrixToLink, roomPath, roomSubPath, thumbnailPath } from './urls.js';
 import { buildWidgets, type WidgetView } from './widgets.js';
 
@@ -70,15 +71,6 @@ export function buildRoomContext(snapshot: RoomSnapshot, published: boolean): Ro
   };
 }
 
-/** "29 November 2026, 14:05 UTC" */
-export function utcDateTime(ts: number): string {
-  const date = new Date(ts);
-  if (Number.isNaN(date.getTime())) return 'an unknown time';
-  const day = date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  const time = date.toISOString().slice(11, 16);
-  return `${day}, ${time} UTC`;
-}
-
 /** A description for search results: the topic, else the first messages on the page. */
 export function describeRoom(room: RoomContext, firstBodies: string[]): string {
   if (room.topic) return clip(room.topic, 200);
@@ -114,6 +106,8 @@ export interface TimelinePageView {
   note: string | undefined;
   /** A space's child rooms, shown beside its timeline. */
   children: SpaceChildView[];
+  /** schema.org DiscussionForumPosting data (thread pages), printed as microdata. */
+  discussion?: DiscussionData | undefined;
 }
 
 export interface WidgetDetailView extends WidgetView {

@@ -1,5 +1,5 @@
 import type { HierarchyRoom } from '../matrix/rooms.js';
-import { avatarLetter } from './directory.js';
+import { avatarLetter } from './events/format.js';
 import { clip } from './page.js';
 import { roomPath, thumbnailPath } from './urls.js';
 

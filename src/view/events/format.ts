@@ -37,6 +37,11 @@ export function timeLabel(ts: number): string {
   return `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} UTC`;
 }
 
+/** "Sunday 29 November 2026, 14:05 UTC", for titles and details. */
+export function utcDateTime(ts: number): string {
+  return `${dayLabel(ts)}, ${timeLabel(ts)}`;
+}
+
 /** For `<time datetime>`: "2026-11-29T14:05:09.123Z". */
 export function isoTime(ts: number): string {
   return safeDate(ts).toISOString();

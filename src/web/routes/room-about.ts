@@ -1,11 +1,12 @@
 import { Router } from 'express';
 import { BadRequest } from '../../matrix/errors.js';
 import { buildInfo } from '../../view/info.js';
-import { buildMembers, cleanName, paginateMembers } from '../../view/members.js';
+import { cleanName } from '../../view/events/format.js';
+import { buildMembers, paginateMembers } from '../../view/members.js';
 import { describeRoom, roomMeta, widgetDetails } from '../../view/room.js';
 import { roomPath, roomSubPath } from '../../view/urls.js';
 import { buildSpaceChildren } from '../../view/space.js';
-import { sendHtml } from '../render.js';
+import { sendPage } from '../http-cache.js';
 import { loadRoom } from '../room-loader.js';
 import type { RoomRouteDeps } from './room.js';
 
@@ -16,14 +17,14 @@ export interface AboutRouteDeps extends RoomRouteDeps {
 /** The pages about a room rather than its messages: details, members, widgets. */
 export function roomAboutRoutes(deps: AboutRouteDeps): Router {
   const router = Router();
-  const live = `public, max-age=${deps.freshnessSeconds}, stale-while-revalidate=${deps.freshnessSeconds * 6}`;
+  const live = (lastModified: number, noindex: boolean) => ({ lastModified, maxAgeSeconds: deps.freshnessSeconds, noindex });
 
   router.get('/room/:ref/info', async (req, res) => {
     const loaded = await loadRoom(req, res, deps, '/info');
     if (!loaded) return;
     const { snapshot, room } = loaded;
     const members = await deps.reader.members(room.roomId).catch(() => [...snapshot.members.values()]);
-    const names = new Map(members.map((m) => [m.state_key ?? '', cleanName(m.content['displayname'], m.state_key ?? '')]));
+    const names = new Map(members.map((m) => [m.state_key ?? '', cleanName(m.content['displayname']) ?? m.state_key ?? '']));
     const children = room.isSpace ? buildSpaceChildren(await deps.reader.children(room.roomId).catch(() => [])) : [];
     const view = {
       meta: roomMeta(room, deps.site, {
@@ -35,8 +36,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
       info: buildInfo(snapshot.state, names),
       children,
     };
-    res.set('Cache-Control', live);
-    sendHtml(res, 200, deps.renderer.page('info', view));
+    sendPage(req, res, deps.renderer.page('info', view), live(snapshot.lastModified, view.meta.noindex));
   });
 
   router.get('/room/:ref/members', async (req, res) => {
@@ -62,8 +62,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
       room,
       page,
     };
-    res.set('Cache-Control', live);
-    sendHtml(res, 200, deps.renderer.page('members', view));
+    sendPage(req, res, deps.renderer.page('members', view), live(snapshot.lastModified, view.meta.noindex));
   });
 
   router.get('/room/:ref/widgets', async (req, res) => {
@@ -80,8 +79,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
       widgets: widgetDetails(room.widgets),
       latestHref: roomPath(room.ref),
     };
-    res.set('Cache-Control', live);
-    sendHtml(res, 200, deps.renderer.page('widgets', view));
+    sendPage(req, res, deps.renderer.page('widgets', view), live(loaded.snapshot.lastModified, view.meta.noindex));
   });
 
   return router;

@@ -1,14 +1,19 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { BadRequest } from '../../matrix/errors.js';
 import type { MatrixEvent } from '../../matrix/events.js';
 import type { TimelinePage } from '../../rooms/reader.js';
 import type { RoomSnapshot } from '../../rooms/snapshot.js';
-import { describeRoom, roomMeta, utcDateTime, type RoomContext, type SiteContext, type TimelinePageView } from '../../view/room.js';
+import { utcDateTime } from '../../view/events/format.js';
+import { describeRoom, roomMeta, type RoomContext, type SiteContext, type TimelinePageView } from '../../view/room.js';
 import { buildTimeline, isVisible } from '../../view/timeline.js';
 import { buildSpaceChildren } from '../../view/space.js';
 import { eventPath, roomPath, threadPath } from '../../view/urls.js';
 import { queryString } from '../query.js';
-import { sendHtml, type Renderer } from '../render.js';
+import type { Renderer } from '../render.js';
+import { sendPage } from '../http-cache.js';
+import { feedAlternate } from '../../view/feed.js';
+import { buildDiscussion } from '../../view/jsonld.js';
+import { clip } from '../../view/page.js';
 import { eventIdParam, loadRoom, type RoomDeps } from '../room-loader.js';
 
 export interface RoomRouteDeps extends RoomDeps {
@@ -30,7 +35,8 @@ function bodiesOf(events: readonly MatrixEvent[]): string[] {
 /** The timeline pages: the latest messages, pages before and after an event, an event in context, a thread. */
 export function roomRoutes(deps: RoomRouteDeps): Router {
   const router = Router();
-  const live = `public, max-age=${deps.freshnessSeconds}, stale-while-revalidate=${deps.freshnessSeconds * 6}`;
+  const send = (req: Request, res: Response, snapshot: RoomSnapshot, room: RoomContext, html: string): void =>
+    sendPage(req, res, html, { lastModified: snapshot.lastModified, maxAgeSeconds: deps.freshnessSeconds, noindex: !deps.site.indexing || room.unlisted });
 
   async function render(
     req: Request,
@@ -54,13 +60,18 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
     const earlierHref = page.hasEarlier && first ? roomPath(room.ref, { before: first.event_id }) : undefined;
     const laterHref = page.hasLater && last ? roomPath(room.ref, { after: last.event_id }) : undefined;
     const view: TimelinePageView = {
-      meta: roomMeta(room, deps.site, {
-        title: options.title,
-        path: options.path,
-        description: describeRoom(room, bodiesOf(page.events)),
-        prev: earlierHref,
-        next: laterHref,
-      }),
+      meta: {
+        ...roomMeta(room, deps.site, {
+          title: options.title,
+          path: options.path,
+          // The topic describes the room's main page; other pages are described by their messages.
+          description: describeRoom(options.latest ? room : { ...room, topic: undefined }, bodiesOf(page.events)),
+          prev: earlierHref,
+          next: laterHref,
+        }),
+        alternates: [feedAlternate(room)],
+      },
+      discussion: options.mode === 'thread' ? buildDiscussion({ timeline, publicUrl: deps.site.publicUrl, pagePath: options.path }) : undefined,
       room,
       heading: options.heading,
       timeline,
@@ -103,8 +114,7 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
       heading = 'Latest messages';
       path = roomPath(room.ref);
     }
-    res.set('Cache-Control', live);
-    sendHtml(res, 200, await render(req, snapshot, room, page, { title, heading, path, latest: !before && !after }));
+    send(req, res, snapshot, room, await render(req, snapshot, room, page, { title, heading, path, latest: !before && !after }));
   });
 
   router.get('/room/:ref/event/:eventId', async (req, res) => {
@@ -114,15 +124,16 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
     const { snapshot, room } = loaded;
     const page = await deps.reader.around(snapshot, eventId);
     const sender = page.event.sender;
+    const excerpt = typeof page.event.content['body'] === 'string' ? page.event.content['body'] : '';
     const html = await render(req, snapshot, room, page, {
       highlight: eventId,
-      title: `${room.name}: message from ${sender} at ${utcDateTime(page.event.origin_server_ts)}`,
+      // Two messages of one sender in one minute: the excerpt keeps titles apart.
+      title: `${room.name}: message from ${sender} at ${utcDateTime(page.event.origin_server_ts)}${excerpt ? `: “${clip(excerpt, 60)}”` : ''}`,
       heading: `Message of ${utcDateTime(page.event.origin_server_ts)}`,
       path: eventPath(room.ref, eventId),
       latest: false,
     });
-    res.set('Cache-Control', live);
-    sendHtml(res, 200, html);
+    send(req, res, snapshot, room, html);
   });
 
   router.get('/room/:ref/thread/:rootId', async (req, res) => {
@@ -143,8 +154,7 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
       latest: false,
       note: thread.truncated ? 'This thread is long; only its first replies are shown.' : undefined,
     });
-    res.set('Cache-Control', live);
-    sendHtml(res, 200, html);
+    send(req, res, snapshot, room, html);
   });
 
   return router;

@@ -1,0 +1,89 @@
+/**
+ * schema.org structured data for conversation pages (threads, days): a
+ * `DiscussionForumPosting` whose first message is the posting and the rest its `comment`s.
+ *
+ * Pages carry it as MICRODATA (itemscope/itemprop on `<meta>`/`<link>` elements, printed by
+ * templates/room.eta), never as a `<script type="application/ld+json">`: "no `<script>` in
+ * any page" stays literally true. `discussionJsonLd` serialises the same model as JSON-LD
+ * safe inside a script element, for a consumer that wants it (feeds, tests); no page uses it.
+ */
+import { bodyText } from './feed.js';
+import { clip } from './page.js';
+import type { EventView, TimelineView } from './timeline.js';
+import { absoluteUrl, matrixToLink } from './urls.js';
+
+export const POSTING_TYPE = 'https://schema.org/DiscussionForumPosting';
+export const COMMENT_TYPE = 'https://schema.org/Comment';
+export const PERSON_TYPE = 'https://schema.org/Person';
+
+export interface PostingPart {
+  text: string;
+  /** Absolute permalink. */
+  url: string;
+  /** ISO 8601. */
+  datePublished: string;
+  author: { name: string; url: string };
+}
+
+export interface DiscussionData extends PostingPart {
+  headline: string;
+  /** Absolute URL of the page that shows the whole discussion. */
+  pageUrl: string;
+  comments: PostingPart[];
+  commentCount: number;
+}
+
+const ROOT_TEXT = 2000;
+const COMMENT_TEXT = 500;
+/** Comments carried as data; the page shows them all anyway. */
+const MAX_COMMENTS = 100;
+
+type MessageView = Extract<EventView, { kind: 'message' }>;
+
+function part(event: MessageView, publicUrl: string, max: number): PostingPart {
+  return {
+    text: clip(bodyText(event.body), max),
+    url: absoluteUrl(publicUrl, event.permalink),
+    datePublished: new Date(event.ts).toISOString(),
+    author: { name: event.sender.name, url: matrixToLink(event.sender.userId) },
+  };
+}
+
+/**
+ * The discussion a timeline shows: its first message is the posting, the others comments.
+ * `headline` defaults to the start of the first message. None when the page has no message.
+ */
+export function buildDiscussion(input: { timeline: TimelineView; publicUrl: string; pagePath: string; headline?: string }): DiscussionData | undefined {
+  const messages: MessageView[] = [];
+  for (const item of input.timeline.items) if (item.kind === 'event' && item.event.kind === 'message') messages.push(item.event);
+  const [first, ...rest] = messages;
+  if (!first) return undefined;
+  const root = part(first, input.publicUrl, ROOT_TEXT);
+  return {
+    ...root,
+    headline: clip(input.headline ?? (root.text || 'A message'), 110),
+    pageUrl: absoluteUrl(input.publicUrl, input.pagePath),
+    comments: rest.slice(0, MAX_COMMENTS).map((event) => part(event, input.publicUrl, COMMENT_TEXT)),
+    commentCount: rest.length,
+  };
+}
+
+const JSON_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+
+/** JSON-LD for the same data, safe to place inside `<script type="application/ld+json">`. */
+export function discussionJsonLd(data: DiscussionData): string {
+  const person = (p: PostingPart): Record<string, unknown> => ({ '@type': 'Person', name: p.author.name, url: p.author.url });
+  const json = {
+    '@context': 'https://schema.org',
+    '@type': 'DiscussionForumPosting',
+    headline: data.headline,
+    text: data.text,
+    url: data.url,
+    mainEntityOfPage: data.pageUrl,
+    datePublished: data.datePublished,
+    author: person(data),
+    commentCount: data.commentCount,
+    comment: data.comments.map((c) => ({ '@type': 'Comment', text: c.text, url: c.url, datePublished: c.datePublished, author: person(c) })),
+  };
+  return JSON.stringify(json).replace(/[<>&\u2028\u2029]/g, (c) => JSON_ESCAPES[c] ?? c);
+}

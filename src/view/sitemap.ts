@@ -1,0 +1,96 @@
+/**
+ * robots.txt and sitemaps (sitemaps.org protocol 0.9), as pure functions. Each sitemap stays
+ * within the protocol's limits: 50,000 URLs and 50 MB (52,428,800 bytes) uncompressed; lists
+ * that could grow past them are split into numbered parts.
+ */
+
+export const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
+export const MAX_URLS = 50_000;
+export const MAX_BYTES = 52_428_800;
+
+export interface SitemapUrl {
+  /** Absolute URL. */
+  loc: string;
+  /** ms since the epoch. */
+  lastmod?: number | undefined;
+}
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/** Escapes text for XML content and attributes, and drops characters XML 1.0 cannot carry. */
+export function xmlEscape(text: string): string {
+  return text
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
+}
+
+/** W3C datetime, to the second, UTC. */
+export function w3cDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+const HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
+function entry(tag: 'url' | 'sitemap', item: SitemapUrl): string {
+  const lastmod = item.lastmod !== undefined && Number.isFinite(item.lastmod) ? `<lastmod>${w3cDate(item.lastmod)}</lastmod>` : '';
+  return `<${tag}><loc>${xmlEscape(item.loc)}</loc>${lastmod}</${tag}>\n`;
+}
+
+function document(root: 'urlset' | 'sitemapindex', tag: 'url' | 'sitemap', items: readonly SitemapUrl[]): string {
+  return `${HEAD}<${root} xmlns="${SITEMAP_NS}">\n${items.map((item) => entry(tag, item)).join('')}</${root}>\n`;
+}
+
+export function urlsetXml(urls: readonly SitemapUrl[]): string {
+  return document('urlset', 'url', urls);
+}
+
+export function sitemapIndexXml(sitemaps: readonly SitemapUrl[]): string {
+  return document('sitemapindex', 'sitemap', sitemaps);
+}
+
+/**
+ * Splits a list into parts that each fit one sitemap: at most `maxUrls` entries and
+ * `maxBytes` bytes once written. Always at least one part (an empty sitemap is valid).
+ */
+export function splitForSitemaps(urls: readonly SitemapUrl[], maxUrls = MAX_URLS, maxBytes = MAX_BYTES): SitemapUrl[][] {
+  const overhead = Buffer.byteLength(urlsetXml([]));
+  const parts: SitemapUrl[][] = [];
+  let current: SitemapUrl[] = [];
+  let bytes = overhead;
+  for (const url of urls) {
+    const size = Buffer.byteLength(entry('url', url));
+    if (current.length > 0 && (current.length >= maxUrls || bytes + size > maxBytes)) {
+      parts.push(current);
+      current = [];
+      bytes = overhead;
+    }
+    current.push(url);
+    bytes += size;
+  }
+  parts.push(current);
+  return parts;
+}
+
+export interface RobotsOptions {
+  indexing: boolean;
+  /** Absolute URL of the sitemap index. */
+  sitemap: string;
+}
+
+/**
+ * Rooms and their day pages may be crawled; downloads and member lists (people, not
+ * content) may not. Search results stay crawlable so that crawlers see their `noindex`.
+ * With indexing switched off, nothing may be crawled.
+ */
+export function robotsTxt(options: RobotsOptions): string {
+  if (!options.indexing) return 'User-agent: *\nDisallow: /\n';
+  return [
+    'User-agent: *',
+    'Allow: /room/',
+    'Disallow: /media/download/',
+    'Disallow: /room/*/members',
+    '',
+    `Sitemap: ${options.sitemap}`,
+    '',
+  ].join('\n');
+}
