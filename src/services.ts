@@ -16,6 +16,8 @@ import { DirectoryService } from './rooms/directory.js';
 import type { AppDeps, UpstreamListener } from './web/app.js';
 import { countUpstreamCall } from './web/request-context.js';
 import { createRenderer } from './web/render.js';
+import { loadStaticAssets } from './web/static-assets.js';
+import { publicDir } from './paths.js';
 
 export interface Services extends AppDeps {
   session: Session;
@@ -57,18 +59,19 @@ export function createServices(config: Config, log: Logger, production: boolean)
   const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: Math.floor(config.cacheMaxBytes * 0.1), chunkBudget: 20 });
   const widgetState = new WidgetStateLookup(api, rooms, Math.floor(config.cacheMaxBytes * 0.02));
   const media: MediaFetcherOptions = { baseUrl: config.homeserverUrl, session, timeoutMs: config.upstreamTimeoutMs };
+  const assets = loadStaticAssets(publicDir);
   const renderer = createRenderer(
     {
       name: 'Matrix Static Viewer',
       homeserver: new URL(config.homeserverUrl).host,
       // Replaced by discoverServerName() before the app is built.
       serverName: new URL(config.homeserverUrl).hostname,
-      stylesheet: '/static/style.css',
-      favicon: '/static/favicon.svg',
+      stylesheet: assets.stylesheet,
+      favicon: assets.favicon,
     },
     production,
   );
-  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState, days, upstreamListeners };
+  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState, days, upstreamListeners, assets };
 }
 
 /**

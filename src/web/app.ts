@@ -22,6 +22,11 @@ import { clientRateLimit } from './rate-limit.js';
 import { requestContext } from './request-context.js';
 import { requestLog } from './request-log.js';
 import { securityHeaders } from './security.js';
+import { compressResponses } from './http-cache.js';
+import { feedRoutes } from './routes/feed.js';
+import { ListedRooms, publicDirectorySource, seoRoutes } from './routes/seo.js';
+import { staticAssetRoutes, type StaticAssets } from './static-assets.js';
+import { Denylist } from '../rooms/denylist.js';
 
 export interface AppDeps {
   config: {
@@ -33,6 +38,8 @@ export interface AppDeps {
     /** Absent or 0: no per-client rate limit. */
     rateLimitPerMinute?: number;
     metricsToken?: string | undefined;
+    /** ROOM_DENYLIST, applied to the sitemaps. */
+    denylist?: readonly string[];
   };
   log: Logger;
   renderer: Renderer;
@@ -44,6 +51,8 @@ export interface AppDeps {
   resolver: RoomResolver;
   widgetState: WidgetStateLookup;
   days: DayArchive;
+  /** The fingerprinted stylesheet and favicon (their URLs are in renderer.site). */
+  assets: StaticAssets;
   /** HomeserverClient's `onCall` fans out to these; the app adds its metrics here. */
   upstreamListeners?: UpstreamListener[];
 }
@@ -66,6 +75,8 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
   app.use(requestLog(deps.log));
   if (hooks.beforeRoutes) app.use(hooks.beforeRoutes);
   app.use(securityHeaders(deps.config.publicUrl));
+  app.use(compressResponses());
+  app.use(staticAssetRoutes(deps.assets));
   app.use(
     '/static',
     express.static(publicDir, { maxAge: '1d', index: false, fallthrough: true, dotfiles: 'ignore' }),
@@ -96,7 +107,18 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
     site: { publicUrl: deps.config.publicUrl, siteName: deps.renderer.site.name, indexing: deps.config.indexing },
     freshnessSeconds: Math.max(1, Math.round(deps.config.freshnessMs / 1000)),
   };
+  app.use(
+    seoRoutes({
+      publicUrl: deps.config.publicUrl,
+      indexing: deps.config.indexing,
+      rooms: new ListedRooms(publicDirectorySource(deps.client, new Denylist(deps.config.denylist ?? [])), 10 * 60_000),
+      // The day archive indexes at most this many chunks of history per sitemap request.
+      days: { listDays: (roomId) => deps.days.listDays(roomId, 20) },
+      maxAgeSeconds: 3600,
+    }),
+  );
   app.use(roomRoutes(roomDeps));
+  app.use(feedRoutes(roomDeps));
   app.use(dayRoutes({ ...roomDeps, days: deps.days }));
   app.use(roomAboutRoutes({ ...roomDeps, membersPageSize: deps.config.membersPageSize }));
   app.use(mediaRoutes({ fetcher: deps.media, maxBytes: deps.config.mediaMaxBytes }));

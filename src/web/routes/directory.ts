@@ -4,7 +4,8 @@ import type { DirectoryService } from '../../rooms/directory.js';
 import type { WidgetStateLookup } from '../../rooms/widget-state.js';
 import { buildDirectoryView, type DirectoryContext } from '../../view/directory.js';
 import { queryString, isServerName } from '../query.js';
-import { sendHtml, type Renderer } from '../render.js';
+import type { Renderer } from '../render.js';
+import { sendPage } from '../http-cache.js';
 
 export interface DirectoryRouteDeps {
   directory: DirectoryService;
@@ -30,8 +31,7 @@ export function directoryRoutes(deps: DirectoryRouteDeps): Router {
     const page = await deps.directory.page(query);
     const widgetState = await deps.widgetState.forRooms(page.rooms.map((r) => r.roomId), 1500);
     const view = buildDirectoryView(page, query, { ...deps.context, widgetState });
-    res.set('Cache-Control', `public, max-age=${deps.maxAgeSeconds}, stale-while-revalidate=${deps.maxAgeSeconds * 6}`);
-    sendHtml(res, 200, deps.renderer.page('directory', view));
+    sendPage(req, res, deps.renderer.page('directory', view), { maxAgeSeconds: deps.maxAgeSeconds, noindex: view.meta.noindex });
   });
   return router;
 }

@@ -1,0 +1,95 @@
+/**
+ * HTTP caching for everything the routes render: a strong ETag from the body, Last-Modified,
+ * 304 answers to conditional requests, Cache-Control with stale-while-revalidate so a CDN
+ * absorbs crawlers, and response compression (gzip or brotli) for clients that accept it.
+ */
+import { createHash } from 'node:crypto';
+import compression from 'compression';
+import type { Request, RequestHandler, Response } from 'express';
+
+export interface CacheOptions {
+  /** Freshness in seconds: short for live pages, long for past days. */
+  maxAgeSeconds: number;
+  /** How long a cache may serve a stale copy while it revalidates; default six times max-age, at most a day. */
+  staleSeconds?: number;
+  /** When the content last changed (ms since the epoch): the snapshot's, or the newest event's. */
+  lastModified?: number | undefined;
+  /** Sets `X-Robots-Tag: noindex` too, for pages whose meta says noindex (and for non-HTML). */
+  noindex?: boolean;
+  /** Content type; HTML unless told. */
+  type?: string;
+  status?: number;
+}
+
+/** `public, max-age=…, stale-while-revalidate=…` */
+export function cacheControl(maxAgeSeconds: number, staleSeconds = Math.min(maxAgeSeconds * 6, 86_400)): string {
+  const maxAge = Math.max(0, Math.floor(maxAgeSeconds));
+  return `public, max-age=${maxAge}, stale-while-revalidate=${Math.max(0, Math.floor(staleSeconds))}`;
+}
+
+/** A strong validator: the body's hash. Pages hold no clock, so the same content gives the same tag. */
+export function strongEtag(body: string | Buffer): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
+function opaqueTag(tag: string): string {
+  const trimmed = tag.trim();
+  return trimmed.startsWith('W/') ? trimmed.slice(2) : trimmed;
+}
+
+/**
+ * Whether a conditional GET may be answered 304 (RFC 9110 §13.1.2, §13.1.3): If-None-Match
+ * (weak comparison) wins over If-Modified-Since, which compares whole seconds.
+ */
+export function isNotModified(
+  headers: { 'if-none-match'?: string | undefined; 'if-modified-since'?: string | undefined },
+  etag: string,
+  lastModified: number | undefined,
+): boolean {
+  const ifNoneMatch = headers['if-none-match'];
+  if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch.trim() === '*') return true;
+    return ifNoneMatch.split(',').some((tag) => opaqueTag(tag) === opaqueTag(etag));
+  }
+  const ifModifiedSince = headers['if-modified-since'];
+  if (ifModifiedSince !== undefined && lastModified !== undefined) {
+    const since = Date.parse(ifModifiedSince);
+    if (Number.isNaN(since)) return false;
+    return Math.floor(lastModified / 1000) <= Math.floor(since / 1000);
+  }
+  return false;
+}
+
+/**
+ * Sends a rendered page with its validators and caching headers, or a 304 when the client's
+ * copy is current. Only GET and HEAD answers of status 200 are ever 304.
+ */
+export function sendPage(req: Request, res: Response, body: string, options: CacheOptions): void {
+  const status = options.status ?? 200;
+  const etag = strongEtag(body);
+  const lastModified =
+    options.lastModified !== undefined && Number.isFinite(options.lastModified) && options.lastModified > 0
+      ? Math.min(options.lastModified, Date.now())
+      : undefined;
+  res.set('ETag', etag);
+  if (lastModified !== undefined) res.set('Last-Modified', new Date(lastModified).toUTCString());
+  res.set('Cache-Control', cacheControl(options.maxAgeSeconds, options.staleSeconds));
+  if (options.noindex) res.set('X-Robots-Tag', 'noindex');
+  const conditional = status === 200 && (req.method === 'GET' || req.method === 'HEAD');
+  if (conditional && isNotModified(req.headers, etag, lastModified)) {
+    res.status(304).end();
+    return;
+  }
+  res.status(status).type(options.type ?? 'html').send(body);
+}
+
+/** Paths whose bodies are already compressed (images, downloads) or streamed as they come. */
+const UNCOMPRESSED = /^\/media\//;
+
+/** gzip or brotli (compression ≥ 1.8 negotiates br) for text answers; media is left alone. */
+export function compressResponses(): RequestHandler {
+  return compression({
+    threshold: 1024,
+    filter: (req, res) => !UNCOMPRESSED.test(req.path) && compression.filter(req, res),
+  });
+}

@@ -1,0 +1,37 @@
+import { Router } from 'express';
+import { buildFeed, FEED_TYPE } from '../../view/feed.js';
+import { buildTimeline, isVisible } from '../../view/timeline.js';
+import { sendPage } from '../http-cache.js';
+import { loadRoom } from '../room-loader.js';
+import type { RoomRouteDeps } from './room.js';
+
+/**
+ * `/room/{ref}/feed.atom`: the latest messages as Atom. The same room loading as the pages,
+ * so a denied, unknown or unreadable room gets the same 403/404 page, and a non-canonical
+ * reference the same permanent redirect.
+ */
+export function feedRoutes(deps: RoomRouteDeps): Router {
+  const router = Router();
+  router.get('/room/:ref/feed.atom', async (req, res) => {
+    const loaded = await loadRoom(req, res, deps, '/feed.atom');
+    if (!loaded) return;
+    const { snapshot, room } = loaded;
+    const page = deps.reader.latest(snapshot, (event) => isVisible(event, 'main'));
+    const timeline = buildTimeline({
+      roomId: room.roomId,
+      roomRef: room.ref,
+      events: page.events,
+      related: snapshot.timeline,
+      members: page.members,
+      mode: 'main',
+    });
+    const { xml } = buildFeed({ room, site: deps.site, timeline, lastModified: snapshot.lastModified });
+    sendPage(req, res, xml, {
+      type: `${FEED_TYPE}; charset=utf-8`,
+      lastModified: snapshot.lastModified,
+      maxAgeSeconds: deps.freshnessSeconds,
+      noindex: !deps.site.indexing || room.unlisted,
+    });
+  });
+  return router;
+}
