@@ -204,6 +204,21 @@ export class RoomApi {
     }
   }
 
+  /**
+   * The event closest to `ts` in direction `dir` (`/timestamp_to_event`), or undefined when
+   * there is none. Guests may not call it (M_GUEST_ACCESS_FORBIDDEN); bot sessions may.
+   */
+  async timestampToEvent(roomId: string, ts: number, dir: 'b' | 'f', signal: Signal): Promise<{ eventId: string; ts: number } | undefined> {
+    try {
+      const raw = await this.client.get(`${room(roomId)}/timestamp_to_event`, { endpoint: 'timestampToEvent', prefix: V1, query: { ts, dir }, signal });
+      if (!isRecord(raw) || typeof raw['event_id'] !== 'string' || typeof raw['origin_server_ts'] !== 'number') throw shapeError('timestamp_to_event');
+      return { eventId: raw['event_id'], ts: raw['origin_server_ts'] };
+    } catch (error) {
+      if (error instanceof MatrixApiError && error.httpStatus === 404 && error.errcode === 'M_NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+
   /** Whether the room is published in the homeserver's public room directory. */
   async isPublished(roomId: string, signal: Signal): Promise<boolean> {
     const raw = await this.client.get(`/directory/list/room/${encodeURIComponent(roomId)}`, { endpoint: 'directoryVisibility', signal });

@@ -3,6 +3,7 @@ import { HomeserverUnavailable } from '../matrix/errors.js';
 import type { MatrixEvent } from '../matrix/events.js';
 import type { RoomApi, TimelineChunk } from '../matrix/rooms.js';
 import { rollBack } from './profiles.js';
+import { jumpRefused, locateByJump, type Located } from './day-jump.js';
 import { SizedCache } from './sized-cache.js';
 import type { RoomSnapshot } from './snapshot.js';
 
@@ -88,6 +89,8 @@ export class DayArchive {
   private readonly chunks: SizedCache;
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly now: () => number;
+  /** Cleared the first time the homeserver refuses timestamp_to_event to this session. */
+  private jumpAllowed = true;
 
   constructor(
     private readonly api: RoomApi,
@@ -164,24 +167,26 @@ export class DayArchive {
   }
 
   /** Every day known to have messages, extending the index by at most `budget` chunks. */
-  async listDays(roomId: string, budget: number): Promise<Array<{ day: string; lastModified: number }>> {
-    let index: DayIndex;
-    try {
-      index = await this.extend(roomId, () => false, budget);
-    } catch (error) {
-      if (!(error instanceof StillIndexing)) throw error;
-      index = this.index(roomId);
+  /**
+   * The day's events, by `timestamp_to_event` where this session may use it, else from the
+   * backwards index. A past day located by jumping is cached whole: it cannot change.
+   */
+  private async locate(snapshot: RoomSnapshot, day: string, past: boolean): Promise<Located> {
+    if (this.jumpAllowed && !this.api.isGuest) {
+      try {
+        const load = (signal: AbortSignal): Promise<Located> => locateByJump(this.api, snapshot.roomId, day, this.chunkSize, signal);
+        return past
+          ? await this.chunks.get(`day\u0000${snapshot.roomId}\u0000${day}`, 24 * 3600_000, load)
+          : await load(AbortSignal.timeout(30_000));
+      } catch (error) {
+        if (!jumpRefused(error)) throw error;
+        this.jumpAllowed = false;
+      }
     }
-    const days = new Map<string, number>();
-    for (const chunk of index.chunks) {
-      for (const [day, ts] of chunk.newest) days.set(day, Math.max(days.get(day) ?? 0, ts));
-    }
-    return [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, lastModified]) => ({ day, lastModified }));
+    return this.locateByIndex(snapshot, day);
   }
 
-  async day(snapshot: RoomSnapshot, day: string, page: number, isVisible: (event: MatrixEvent) => boolean): Promise<DayResult> {
-    const today = utcDayOf(this.now());
-    if (day > today) return { kind: 'outside' };
+  private async locateByIndex(snapshot: RoomSnapshot, day: string): Promise<Located> {
     const roomId = snapshot.roomId;
     const hasOlder = (index: DayIndex): boolean => index.chunks.some((c) => [...c.days.keys()].some((d) => d < day));
     const index = await this.extend(roomId, hasOlder, this.opts.chunkBudget);
@@ -221,8 +226,32 @@ export class DayArchive {
         events.push(event);
       }
     }
-    if (events.length === 0) return { kind: 'empty', day, previousDay, nextDay };
+    if (events.length === 0) return { kind: 'empty', previousDay, nextDay };
+    return { kind: 'day', located: { events, members, previousDay, nextDay } };
+  }
 
+  async listDays(roomId: string, budget: number): Promise<Array<{ day: string; lastModified: number }>> {
+    let index: DayIndex;
+    try {
+      index = await this.extend(roomId, () => false, budget);
+    } catch (error) {
+      if (!(error instanceof StillIndexing)) throw error;
+      index = this.index(roomId);
+    }
+    const days = new Map<string, number>();
+    for (const chunk of index.chunks) {
+      for (const [day, ts] of chunk.newest) days.set(day, Math.max(days.get(day) ?? 0, ts));
+    }
+    return [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, lastModified]) => ({ day, lastModified }));
+  }
+
+  async day(snapshot: RoomSnapshot, day: string, page: number, isVisible: (event: MatrixEvent) => boolean): Promise<DayResult> {
+    const today = utcDayOf(this.now());
+    if (day > today) return { kind: 'outside' };
+    const result = await this.locate(snapshot, day, day < today);
+    if (result.kind === 'outside') return result;
+    if (result.kind === 'empty') return { kind: 'empty', day, previousDay: result.previousDay, nextDay: result.nextDay };
+    const { events, members, previousDay, nextDay } = result.located;
     const pages = splitPages(events, this.opts.pageSize, isVisible);
     if (page < 1 || page > pages.length) return { kind: 'page-out-of-range', pages: pages.length };
     return {

@@ -73,6 +73,28 @@ describe('the archive by day, against #pagination', () => {
     }
   });
 
+  it('locates days with timestamp_to_event when the session may use it (a bot), with the same pages', async () => {
+    const bot = await startViewer({ MATRIX_ACCESS_TOKEN: seed.users.viewerbot.accessToken });
+    const endpoints: string[] = [];
+    bot.services.upstreamListeners.push((endpoint) => endpoints.push(endpoint));
+    try {
+      for (const day of pagination.days) {
+        const guestPage = await viewer.html(dayUrl(day));
+        const botPage = await bot.html(dayUrl(day));
+        expect(botPage.status).toBe(200);
+        const ids = (page: typeof botPage): Array<string | undefined> => page.$('li.ev-message').toArray().map((e) => page.$(e).attr('id'));
+        expect(ids(botPage), day).toEqual(ids(guestPage));
+        expect(botPage.$('nav.day-nav a[rel=prev]').attr('href')).toBe(guestPage.$('nav.day-nav a[rel=prev]').attr('href'));
+        expect(botPage.$('nav.day-nav a[rel=next]').attr('href')).toBe(guestPage.$('nav.day-nav a[rel=next]').attr('href'));
+      }
+      expect(endpoints).toContain('timestampToEvent');
+      expect((await bot.get(dayUrl(pagination.emptyDays[0]!))).status).toBe(404);
+      expect((await bot.get('/room/pagination:localhost/date/2001/01/01')).status).toBe(404);
+    } finally {
+      await bot.close();
+    }
+  });
+
   it('links every message of the latest page to its day page', async () => {
     const { $ } = await viewer.html('/room/pagination:localhost');
     const messages = $('li.ev-message');
