@@ -66,7 +66,8 @@ describe('sendPage', () => {
   });
 
   it('answers 304 without a body to either validator', async () => {
-    for (const headers of [{ 'if-none-match': strongEtag('<p>hi</p>') }, { 'if-modified-since': new Date(lm).toUTCString() }]) {
+    const conditions: Array<Record<string, string>> = [{ 'if-none-match': strongEtag('<p>hi</p>') }, { 'if-modified-since': new Date(lm).toUTCString() }];
+    for (const headers of conditions) {
       const res = await fetch(`${url}/page`, { headers });
       expect(res.status).toBe(304);
       expect(await res.text()).toBe('');
