@@ -42,22 +42,25 @@ export function createServices(config: Config, log: Logger, production: boolean)
     },
   });
   const denylist = new Denylist(config.denylist);
+  // CACHE_MAX_MB bounds every cache together: snapshots 75 %, timeline pages, member lists
+  // and reply targets 11 %, the day archive 10 %, directory pages 2 %, widget counts 2 %.
+  const share = (fraction: number): number => Math.floor(config.cacheMaxBytes * fraction);
   const directory = new DirectoryService(client, {
     pageSize: config.directoryPageSize,
     denylist,
     ttlMs: Math.max(config.freshnessMs, 30_000),
+    maxBytes: share(0.02),
   });
   const api = new RoomApi(client);
   const rooms = new RoomCache(api, {
-    // Snapshots get most of the budget; pages, member lists and the like share the rest.
-    maxBytes: Math.floor(config.cacheMaxBytes * 0.75),
+    maxBytes: share(0.75),
     freshnessMs: config.freshnessMs,
     reloadAfterMs: config.cacheTtlMs,
   });
-  const reader = new RoomReader(api, rooms, { pageSize: config.timelinePageSize, maxBytes: Math.floor(config.cacheMaxBytes * 0.13) });
+  const reader = new RoomReader(api, rooms, { pageSize: config.timelinePageSize, maxBytes: share(0.11) });
   const resolver = new RoomResolver(api, denylist);
-  const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: Math.floor(config.cacheMaxBytes * 0.1), chunkBudget: 20 });
-  const widgetState = new WidgetStateLookup(api, rooms, Math.floor(config.cacheMaxBytes * 0.02));
+  const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), chunkBudget: 20 });
+  const widgetState = new WidgetStateLookup(api, rooms, share(0.02));
   const media: MediaFetcherOptions = { baseUrl: config.homeserverUrl, session, timeoutMs: config.upstreamTimeoutMs };
   const assets = loadStaticAssets(publicDir);
   const renderer = createRenderer(

@@ -3,6 +3,7 @@ import type { HomeserverClient } from '../matrix/client.js';
 import { fetchPublicRooms, type PublicRoom, type PublicRoomsPage, type PublicRoomsQuery } from '../matrix/directory.js';
 import { BadRequest, HomeserverTimeout, HomeserverUnavailable, RateLimited } from '../matrix/errors.js';
 import type { Denylist } from './denylist.js';
+import { estimateSize } from './snapshot.js';
 
 export interface DirectoryQuery {
   server?: string | undefined;
@@ -22,6 +23,8 @@ export interface DirectoryOptions {
   pageSize: number;
   denylist: Denylist;
   ttlMs: number;
+  /** Upper bound of the cached pages' estimated size. */
+  maxBytes: number;
   /** Upstream pages read at most for one viewer page, so a directory of closed rooms stays cheap. */
   maxUpstreamPages?: number;
 }
@@ -47,7 +50,8 @@ export class DirectoryService {
   ) {
     this.fetchPage = typeof source === 'function' ? source : (query, signal) => fetchPublicRooms(source, query, signal);
     this.cache = new LRUCache<string, DirectoryPage, DirectoryQuery>({
-      max: 500,
+      maxSize: opts.maxBytes,
+      sizeCalculation: (page) => Math.max(1, estimateSize([page.rooms])),
       ttl: opts.ttlMs,
       allowStale: true,
       // A stale directory beats an error page while the homeserver is down.

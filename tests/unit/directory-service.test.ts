@@ -40,7 +40,7 @@ function upstream(total: number) {
 describe('DirectoryService', () => {
   it('fills a page with world-readable rooms by pulling through since pages', async () => {
     const { fetcher, calls } = upstream(20);
-    const directory = new DirectoryService(fetcher, { pageSize: 4, denylist: new Denylist([]), ttlMs: 1000 });
+    const directory = new DirectoryService(fetcher, { pageSize: 4, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 });
     const page = await directory.page({});
     expect(page.rooms.length).toBeGreaterThanOrEqual(4);
     expect(page.rooms.every((r) => r.worldReadable)).toBe(true);
@@ -50,7 +50,7 @@ describe('DirectoryService', () => {
 
   it('reaches every world-readable room, once, by following next links', async () => {
     const { fetcher, rooms } = upstream(23);
-    const directory = new DirectoryService(fetcher, { pageSize: 2, denylist: new Denylist([]), ttlMs: 1000 });
+    const directory = new DirectoryService(fetcher, { pageSize: 2, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 });
     const seen: string[] = [];
     let since: string | undefined;
     for (let i = 0; i < 50; i++) {
@@ -68,6 +68,7 @@ describe('DirectoryService', () => {
       pageSize: 10,
       denylist: new Denylist(['!room0:example.org', '#room3:example.org']),
       ttlMs: 1000,
+      maxBytes: 1e6,
     });
     const page = await directory.page({});
     expect(page.rooms.map((r) => r.roomId)).toEqual(['!room2:example.org', '!room5:example.org']);
@@ -75,7 +76,7 @@ describe('DirectoryService', () => {
 
   it('makes one upstream fetch for concurrent requests of the same page', async () => {
     const { fetcher, calls } = upstream(3);
-    const directory = new DirectoryService(fetcher, { pageSize: 10, denylist: new Denylist([]), ttlMs: 1000 });
+    const directory = new DirectoryService(fetcher, { pageSize: 10, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 });
     await Promise.all([directory.page({}), directory.page({}), directory.page({})]);
     expect(calls.length).toBe(1);
   });
@@ -87,7 +88,7 @@ describe('DirectoryService', () => {
         calls++;
         return { rooms: [room(1, false)], nextBatch: 'same', prevBatch: undefined, totalEstimate: undefined };
       },
-      { pageSize: 5, denylist: new Denylist([]), ttlMs: 1000 },
+      { pageSize: 5, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 },
     );
     const page = await directory.page({ since: 'same' });
     expect(page.rooms).toEqual([]);
