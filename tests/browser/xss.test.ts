@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPlainBody, sanitizeFormattedBody } from '../../src/view/html.js';
 import { launchChromium } from '../support/browser.js';
+import { dispatchEverywhere, domFindings, openWatched as watch, interactForReal as interact, settle, type Findings } from '../support/xss-detect.js';
 import { xssPayloads } from '../support/xss-payloads.js';
 
 const PAYLOADS = xssPayloads();
@@ -62,119 +63,8 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
 });
 
-/** Hooks installed before any page script: record calls, and keep ordinary links from navigating. */
-const HOOKS = `(() => {
-  const where = () => {
-    const target = window.event && window.event.target;
-    const section = target && target.closest ? target.closest('section') : null;
-    return section ? section.id : '';
-  };
-  const report = (kind) => (...args) => { window.__xssReport(kind, where() + ' ' + args.join(' ')); };
-  window.xss = report('xss');
-  for (const name of ['alert', 'confirm', 'prompt', 'print']) window[name] = report(name);
-  document.addEventListener('click', (event) => {
-    const link = event.target && event.target.closest ? event.target.closest('a') : null;
-    if (!link) return;
-    const raw = link.getAttribute('href') || link.getAttribute('xlink:href') || '';
-    let protocol = '';
-    try { protocol = new URL(raw, location.href).protocol; } catch {}
-    // A javascript: link is left to run (and is a finding by itself); anything else would
-    // navigate away from the page under test.
-    if (protocol === 'javascript:') window.__xssReport('javascript-link', raw);
-    else event.preventDefault();
-  }, true);
-})();`;
-
-interface Findings {
-  calls: string[];
-  foreignRequests: string[];
-  navigations: string[];
-}
-
 async function openWatched(path: string): Promise<{ page: Page; findings: Findings }> {
-  const findings: Findings = { calls: [], foreignRequests: [], navigations: [] };
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.exposeFunction('__xssReport', (kind: string, detail: string) => {
-    findings.calls.push(`${kind}: ${detail}`);
-  });
-  await page.addInitScript(HOOKS);
-  page.on('dialog', (dialog) => {
-    findings.calls.push(`dialog ${dialog.type()}: ${dialog.message()}`);
-    void dialog.dismiss().catch(() => undefined);
-  });
-  page.on('popup', (popup) => findings.navigations.push(`popup ${popup.url()}`));
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${origin}/`)) return route.continue();
-    findings.foreignRequests.push(url);
-    return route.abort();
-  });
-  await page.goto(`${origin}${path}`, { waitUntil: 'load' });
-  page.on('framenavigated', (frame) => findings.navigations.push(frame.url()));
-  return { page, findings };
-}
-
-/** Synthetic events on every element: fast, and reaches hidden ones too. */
-const DISPATCH_EVERYWHERE = `(() => {
-  const elements = Array.from(document.body.querySelectorAll('*'));
-  for (const element of elements) {
-    for (const type of ['pointerover', 'pointerenter', 'mouseover', 'mouseenter', 'mousedown', 'mouseup']) {
-      element.dispatchEvent(new MouseEvent(type, { bubbles: true }));
-    }
-    if (element instanceof HTMLElement) {
-      element.focus();
-      element.click();
-    }
-  }
-  return elements.length;
-})()`;
-
-async function dispatchEverywhere(page: Page): Promise<number> {
-  return page.evaluate<number>(DISPATCH_EVERYWHERE);
-}
-
-/** Real pointer and keyboard interaction, summaries first so that spoilers open. */
-async function interactForReal(page: Page): Promise<void> {
-  const handles = [
-    ...(await page.$$('summary')),
-    ...(await page.$$('a, img, details, span, font, div, code, b, p, td')),
-  ].slice(0, MAX_REAL_INTERACTIONS);
-  for (const handle of handles) {
-    try {
-      await handle.hover({ timeout: 250, force: true });
-      await handle.click({ timeout: 250, force: true, noWaitAfter: true });
-    } catch {
-      // Hidden or detached: the synthetic pass has already reached it.
-    }
-  }
-  for (let i = 0; i < 30; i++) await page.keyboard.press('Tab');
-}
-
-async function settle(page: Page): Promise<void> {
-  await page.waitForTimeout(300);
-  await page.evaluate('Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)))');
-  await page.waitForTimeout(300);
-}
-
-/** The live DOM, as Chromium parsed it: no script, no handlers, no script URLs. */
-const DOM_FINDINGS = `(() => {
-  const found = [];
-  const forbidden = 'script, style, iframe, object, embed, form, svg, math, base, meta, link, input, '
-    + 'textarea, template, noscript, frame, frameset, button, select';
-  for (const element of document.body.querySelectorAll(forbidden)) found.push('<' + element.localName + '>');
-  for (const element of document.body.querySelectorAll('*')) {
-    for (const attr of element.attributes) {
-      const value = attr.value.replace(/[\\s\\x00-\\x1f]+/g, '').toLowerCase();
-      if (attr.name.startsWith('on')) found.push(attr.name + ' on <' + element.localName + '>');
-      if (/(?:java|vb|live)script:|data:/.test(value)) found.push(attr.name + '="' + attr.value + '"');
-    }
-  }
-  return found;
-})()`;
-
-async function domFindings(page: Page): Promise<string[]> {
-  return page.evaluate<string[]>(DOM_FINDINGS);
+  return watch(browser, origin, path);
 }
 
 describe('sanitised payloads in Chromium', () => {
@@ -185,7 +75,7 @@ describe('sanitised payloads in Chromium', () => {
     expect.soft(await domFindings(page)).toEqual([]);
 
     expect(await dispatchEverywhere(page)).toBeGreaterThan(PAYLOADS.length);
-    await interactForReal(page);
+    await interact(page, MAX_REAL_INTERACTIONS);
     await settle(page);
 
     expect(findings).toEqual({ calls: [], foreignRequests: [], navigations: [] });

@@ -213,8 +213,10 @@ export function elementFindings(elements: readonly ParsedElement[]): string[] {
     if (FORBIDDEN_ELEMENTS.has(name)) found.push(`element ${tag}`);
     const get = (attr: string): string | undefined => attrs.find(([n]) => n === attr)?.[1];
     if (name === 'meta' && get('http-equiv') !== undefined) found.push(`<meta http-equiv="${get('http-equiv')}">`);
-    if (name === 'link' && !(get('rel') ?? '').split(/\s+/).every((rel) => LINK_RELS.has(rel.toLowerCase()))) {
-      found.push(`<link rel="${get('rel')}">`);
+    // A <link> is a head link of ours, or microdata (itemprop) whose href is checked below.
+    const rel = get('rel');
+    if (name === 'link' && (rel === undefined ? get('itemprop') === undefined : !rel.split(/\s+/).every((r) => LINK_RELS.has(r.toLowerCase())))) {
+      found.push(`<link rel="${rel}">`);
     }
     if (name === 'form' && get('action') === undefined) found.push('<form> without action');
     for (const [attr, value] of attrs) {
