@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import type { MatrixEvent } from '../../src/matrix/events.js';
 import { buildSnapshot } from '../../src/rooms/snapshot.js';
 import { cleanName } from '../../src/view/events/format.js';
+import { feedAlternate } from '../../src/view/feed.js';
 import { buildInfo } from '../../src/view/info.js';
+import { buildDiscussion } from '../../src/view/jsonld.js';
 import { buildRoomContext, describeRoom, roomMeta, widgetDetails, type SiteContext, type TimelinePageView } from '../../src/view/room.js';
 import { buildTimeline } from '../../src/view/timeline.js';
 import { roomPath, roomSubPath } from '../../src/view/urls.js';
@@ -63,13 +65,18 @@ function renderBatch(
       const timeline = buildTimeline({ roomId, roomRef: room.ref, events, related: events, members, highlight, mode });
       const path = roomPath(room.ref);
       const view: TimelinePageView = {
-        meta: roomMeta(room, site, {
-          title: `${room.name}: ${payloads[0]}`,
-          path,
-          description: describeRoom(room, payloads.slice(0, 3)),
-          prev: roomPath(room.ref, { before: events[0]?.event_id }),
-          next: roomPath(room.ref, { after: events.at(-1)?.event_id }),
-        }),
+        meta: {
+          ...roomMeta(room, site, {
+            title: `${room.name}: ${payloads[0]}`,
+            path,
+            description: describeRoom(room, payloads.slice(0, 3)),
+            prev: roomPath(room.ref, { before: events[0]?.event_id }),
+            next: roomPath(room.ref, { after: events.at(-1)?.event_id }),
+          }),
+          alternates: [feedAlternate(room)],
+        },
+        // The thread page's schema.org microdata (<meta>/<link> made of the messages).
+        discussion: mode === 'thread' ? buildDiscussion({ timeline, publicUrl: site.publicUrl, pagePath: path, headline: payloads[0] }) : undefined,
         room,
         heading: `Messages ${payloads[0]}`,
         timeline,
@@ -138,8 +145,9 @@ describe('hostile payloads through the real view layer and templates', () => {
   });
 
   it('holds in a thread page too', () => {
-    const { pages } = renderBatch(PAYLOADS.slice(0, 40), 1000, ['thread']);
+    const { pages } = renderBatch(PAYLOADS.slice(0, 24), 1000, ['thread']);
     for (const { name, html } of pages) expect(htmlFindings(html), name).toEqual([]);
+    expect(pages[0]!.html).toContain('itemprop="comment"');
   });
 
   it('covers every payload in every context', () => {
