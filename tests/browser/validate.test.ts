@@ -41,19 +41,6 @@ export function pageTypes(): Record<string, { path: string; status: number }> {
   };
 }
 
-/**
- * Two defects of the formatted-body sanitiser (src/view/html/formatted.ts, not this suite's),
- * seen on the lobby's formatted and hostile messages. They are kept out of the per-page counts
- * so that everything else stays guarded, and the `it.fails` below turns red once they are
- * fixed, to have this list emptied:
- * - a spoiler becomes `<details>` inside a `<p>`: details is not phrasing content, so the
- *   parser closes the paragraph early and the `</p>` is stray;
- * - an inline image the sanitiser drops (a non-mxc src) becomes `msv-dropped`, and since
- *   `<img>` is void, sanitize-html prints a stray `</msv-dropped>` end tag.
- */
-const KNOWN_SANITISER_DEFECTS = [/^No “p” element in scope but a “p” end tag seen\.$/, /^Stray end tag “msv-dropped”\.$/];
-const known = (m: VnuMessage): boolean => KNOWN_SANITISER_DEFECTS.some((re) => re.test(m.message));
-
 interface VnuMessage {
   type: string;
   subType?: string;
@@ -87,14 +74,10 @@ describe('valid HTML and XML', () => {
 
   it.each(Object.keys(pageTypes()))('%s has no Nu HTML Checker errors', (name) => {
     const file = files.get(name)!;
-    const errors = messages.filter((m) => m.type === 'error' && m.url.endsWith(`/${name}.html`) && !known(m));
+    const errors = messages.filter((m) => m.type === 'error' && m.url.endsWith(`/${name}.html`));
     expect(file).toBeTruthy();
     const report = errors.map((e) => `${name}.html:${e.lastLine}: ${e.message} [${e.extract ?? ''}]`).join('\n');
     expect(errors.length, `${report}\n(pages saved in ${dir})`).toBe(0);
-  });
-
-  it.fails('the known sanitiser defects are still there (remove KNOWN_SANITISER_DEFECTS when this fails)', () => {
-    expect(messages.filter((m) => m.type === 'error' && known(m))).toEqual([]);
   });
 
   it('the checker ran on every page', () => {

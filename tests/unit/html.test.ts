@@ -256,3 +256,31 @@ describe('plainExcerpt', () => {
     expect(plainExcerpt('<b>x</b>', 50)).toBe('<b>x</b>');
   });
 });
+
+describe('spoilers in phrasing content', () => {
+  it('turns the paragraphs around a spoiler into divs, so <details> stays valid', () => {
+    expect(clean('<p>a spoiler: <span data-mx-spoiler>plot</span>.</p>')).toBe(
+      '<div class="p">a spoiler: <details><summary>Spoiler</summary>plot</details>.</div>',
+    );
+  });
+
+  it('shows a spoiler inside inline formatting as a labelled inline span', () => {
+    expect(clean('<b>x <span data-mx-spoiler="why">secret</span></b>')).toBe(
+      '<b>x <span class="spoiler"><span class="spoiler-label">(Spoiler: why)</span> <span class="spoiler-text">secret</span></span></b>',
+    );
+  });
+
+  it('leaves spoilers in flow content as <details>', () => {
+    expect(clean('<ul><li><span data-mx-spoiler>in li</span></li></ul>')).toBe('<ul><li><details><summary>Spoiler</summary>in li</details></li></ul>');
+  });
+
+  it('removes an unusable image whole, leaving no stray end tag', () => {
+    expect(clean('<p>ok <img src="https://elsewhere.example/x.png"> end</p>')).toBe('<p>ok  end</p>');
+  });
+});
+
+describe('balance after a dropped image', () => {
+  it('keeps the markup after an unusable image balanced', () => {
+    expect(clean('<img src="https://evil.example/t.png"><form action="https://evil.example/"><input name="q"></form><p>x</p>')).toBe('<p>x</p>');
+  });
+});

@@ -12,6 +12,7 @@ import type { Attributes, IOptions, Tag } from 'sanitize-html';
 import { trustHtml, type SafeHtml } from '../safe-html.js';
 import { thumbnailPath } from '../urls.js';
 import { hexColour, LINK_REL, safeHref } from './links.js';
+import { placeSpoilers } from './spoilers.js';
 
 /** A Matrix event is at most 64 KiB, so a longer body is hostile; the rest is cut off. */
 export const MAX_FORMATTED_LENGTH = 65_536;
@@ -36,8 +37,6 @@ const DROP_WITH_CONTENT = [
 
 /** Our marker for a spoiler; see `addSpoilerSummaries`. User input can never produce it. */
 const SPOILER_ATTR = 'data-msv-spoiler';
-/** A name that is not allowed, so sanitize-html discards the element (an unusable image). */
-const DROPPED = 'msv-dropped';
 
 /** Synapse's default thumbnail sizes, so that requests hit thumbnails it already has. */
 const THUMBNAIL_SIZES: ReadonlyArray<readonly [number, number]> = [
@@ -67,7 +66,8 @@ function image(attribs: Attributes): Tag {
   const [width, height] = fit(dimension(attribs.width), dimension(attribs.height));
   const [tw, th] = thumbnailSize(width, height);
   const src = thumbnailPath(attribs.src, tw, th, 'scale');
-  if (src === null) return { tagName: DROPPED, attribs: {} };
+  // Without a src the image is removed whole by `exclusiveFilter`.
+  if (src === null) return { tagName: 'img', attribs: {} };
   const out: Attributes = { src, alt: (attribs.alt ?? attribs.title ?? '').slice(0, MAX_ALT) };
   if (attribs.title) out.title = attribs.title.slice(0, MAX_ALT);
   if (width !== null) out.width = String(width);
@@ -135,14 +135,23 @@ const OPTIONS: IOptions = {
   nonTextTags: DROP_WITH_CONTENT,
   nestingLimit: MAX_NESTING,
   transformTags: { '*': transform },
+  // An unusable image is removed whole. (Renaming it to an unknown tag instead would leave an
+  // unknown element open, unbalancing what follows, since the original <img> was void.)
+  exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs['src'],
 };
 
 const SPOILER_OPEN = new RegExp(`<details ${SPOILER_ATTR}(?:="([^"]*)")?>`, 'g');
+const SPOILER_REASON = new RegExp(`${SPOILER_ATTR}(?:="([^"]*)")?`);
 
 /** The reason was escaped by sanitize-html as an attribute value, so it is safe as text. */
+function spoilerLabel(attrs: string): string {
+  const reason = SPOILER_REASON.exec(attrs)?.[1];
+  return `Spoiler${reason ? `: ${reason}` : ''}`;
+}
+
 function addSpoilerSummaries(html: string): string {
-  return html.replace(SPOILER_OPEN, (_m, reason: string | undefined) =>
-    `<details><summary>Spoiler${reason ? `: ${reason}` : ''}</summary>`);
+  const placed = placeSpoilers(html, SPOILER_ATTR, (attrs) => `<span class="spoiler-label">(${spoilerLabel(attrs)})</span>`);
+  return placed.replace(SPOILER_OPEN, (whole) => `<details><summary>${spoilerLabel(whole)}</summary>`);
 }
 
 /**
