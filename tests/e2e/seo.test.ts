@@ -124,6 +124,16 @@ describe('the head of every page type', () => {
     }
   });
 
+  it('describes the main page by its topic and the other pages of a room by what they show', async () => {
+    const descriptions = new Map<string, string>();
+    for (const path of pages().slice(1, 5)) {
+      const description = (await viewer.html(path)).$('meta[name=description]').attr('content')!;
+      expect(descriptions.get(description), `${path} and ${descriptions.get(description)} share a description`).toBeUndefined();
+      descriptions.set(description, path);
+    }
+    expect((await viewer.html(`/room/${seg(lobby.alias)}`)).$('meta[name=description]').attr('content')).toBe(lobby.topic);
+  });
+
   it('has the room avatar, absolute and through the media proxy, as og:image', async () => {
     const { $ } = await viewer.html(`/room/${seg(lobby.alias)}`);
     expect($('meta[property="og:image"]').attr('content')).toMatch(/^http:\/\/viewer\.test\/media\/thumbnail\//);

@@ -3,7 +3,7 @@ import { BadRequest } from '../../matrix/errors.js';
 import { buildInfo } from '../../view/info.js';
 import { cleanName } from '../../view/events/format.js';
 import { buildMembers, paginateMembers } from '../../view/members.js';
-import { describeRoom, roomMeta, widgetDetails } from '../../view/room.js';
+import { roomMeta, widgetDetails } from '../../view/room.js';
 import { roomPath, roomSubPath } from '../../view/urls.js';
 import { buildSpaceChildren } from '../../view/space.js';
 import { sendPage } from '../http-cache.js';
@@ -30,7 +30,8 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
       meta: roomMeta(room, deps.site, {
         title: `${room.name}: room details`,
         path: roomSubPath(room.ref, 'info'),
-        description: describeRoom(room, []),
+        // Not the topic again: that describes the room's main page.
+        description: `Details of the Matrix room ${room.name}: addresses, version, join rules, encryption, members, widgets and how to join.`,
       }),
       room,
       info: buildInfo(snapshot.state, names),
