@@ -28,7 +28,7 @@ class TimelineApi {
     return { events: this.events.slice(start, end), start: start > 0 ? String(start) : undefined, end: String(end), state: [] };
   }
   asApi(): RoomApi {
-    return { messages: this.messages.bind(this) } as unknown as RoomApi;
+    return { isGuest: true, messages: this.messages.bind(this) } as unknown as RoomApi;
   }
 }
 
