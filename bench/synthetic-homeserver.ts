@@ -125,13 +125,18 @@ export function syntheticHandler(rooms: number): (req: IncomingMessage, res: Ser
     }
     match = /^\/directory\/list\/room\/(.+)$/.exec(path);
     if (match) return json(res, 200, { visibility: 'public' });
-    match = /^\/rooms\/([^/]+)\/(state|messages|members)$/.exec(path);
+    match = /^\/rooms\/([^/]+)\/(state|messages|members|initialSync)$/.exec(path);
     if (match) {
       const index = roomIndex(decodeURIComponent(match[1]!), rooms);
       if (index === undefined) return json(res, 403, { errcode: 'M_FORBIDDEN', error: 'Guest access not allowed' });
       const room = generateRoom(index);
       if (match[2] === 'state') return json(res, 200, room.state);
       if (match[2] === 'members') return json(res, 200, { chunk: room.state.filter((e) => e['type'] === 'm.room.member') });
+      if (match[2] === 'initialSync') {
+        const limit = Math.min(Number(url.searchParams.get('limit') ?? 10) || 10, 1000);
+        const events = [...room.timeline, ...room.state].sort((a, b) => Number(a['origin_server_ts']) - Number(b['origin_server_ts']));
+        return json(res, 200, { room_id: decodeURIComponent(match[1]!), state: room.state, messages: { chunk: events.slice(-limit), start: 'begin', end: 'end' } });
+      }
       const dir = url.searchParams.get('dir') ?? 'b';
       const limit = Math.min(Number(url.searchParams.get('limit') ?? 10) || 10, 1000);
       if (dir === 'f') return json(res, 200, { chunk: [], start: url.searchParams.get('from') ?? 'end', end: 'end', state: [] });

@@ -15,6 +15,7 @@ import { Denylist } from './rooms/denylist.js';
 import { DirectoryService } from './rooms/directory.js';
 import type { AppDeps, UpstreamListener } from './web/app.js';
 import { countUpstreamCall } from './web/request-context.js';
+import { PageCache } from './web/page-cache.js';
 import { createRenderer } from './web/render.js';
 import { loadStaticAssets } from './web/static-assets.js';
 import { publicDir } from './paths.js';
@@ -42,8 +43,9 @@ export function createServices(config: Config, log: Logger, production: boolean)
     },
   });
   const denylist = new Denylist(config.denylist);
-  // CACHE_MAX_MB bounds every cache together: snapshots 75 %, timeline pages, member lists
-  // and reply targets 11 %, the day archive 10 %, directory pages 2 %, widget counts 2 %.
+  // CACHE_MAX_MB bounds every cache together: snapshots 70 %, timeline pages, member lists
+  // and reply targets 10 %, the day archive 10 %, rendered pages 6 %, directory pages 2 %,
+  // widget counts 2 %.
   const share = (fraction: number): number => Math.floor(config.cacheMaxBytes * fraction);
   const directory = new DirectoryService(client, {
     pageSize: config.directoryPageSize,
@@ -53,14 +55,15 @@ export function createServices(config: Config, log: Logger, production: boolean)
   });
   const api = new RoomApi(client);
   const rooms = new RoomCache(api, {
-    maxBytes: share(0.75),
+    maxBytes: share(0.7),
     freshnessMs: config.freshnessMs,
     reloadAfterMs: config.cacheTtlMs,
   });
-  const reader = new RoomReader(api, rooms, { pageSize: config.timelinePageSize, maxBytes: share(0.11) });
+  const reader = new RoomReader(api, rooms, { pageSize: config.timelinePageSize, maxBytes: share(0.1) });
   const resolver = new RoomResolver(api, denylist);
   const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), chunkBudget: 20 });
   const widgetState = new WidgetStateLookup(api, rooms, share(0.02));
+  const pages = new PageCache(share(0.06));
   const media: MediaFetcherOptions = { baseUrl: config.homeserverUrl, session, timeoutMs: config.upstreamTimeoutMs };
   const assets = loadStaticAssets(publicDir);
   const renderer = createRenderer(
@@ -74,7 +77,7 @@ export function createServices(config: Config, log: Logger, production: boolean)
     },
     production,
   );
-  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState, days, upstreamListeners, assets };
+  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState, days, pages, upstreamListeners, assets };
 }
 
 /**

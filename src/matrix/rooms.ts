@@ -26,6 +26,11 @@ export interface TimelineChunk {
   state: MatrixEvent[];
 }
 
+export interface InitialSync {
+  state: MatrixEvent[];
+  timeline: TimelineChunk;
+}
+
 export interface EventContext {
   event: MatrixEvent;
   before: MatrixEvent[];
@@ -59,6 +64,17 @@ export interface HierarchyPage {
 
 function shapeError(what: string): BadGateway {
   return new BadGateway(`${what} answered with an unexpected shape`);
+}
+
+export function parseInitialSync(raw: unknown): InitialSync {
+  if (!isRecord(raw) || !Array.isArray(raw['state']) || !isRecord(raw['messages'])) throw shapeError('initialSync');
+  const messages = raw['messages'];
+  if (!Array.isArray(messages['chunk'])) throw shapeError('initialSync');
+  return {
+    state: parseEvents(raw['state']),
+    // The chunk is chronological; `start` is its older edge, `end` its newer one.
+    timeline: { events: parseEvents(messages['chunk']), start: optionalString(messages['start']), end: optionalString(messages['end']), state: [] },
+  };
 }
 
 export function parseMessages(raw: unknown, dir: 'b' | 'f'): TimelineChunk {
@@ -128,6 +144,10 @@ export class RoomApi {
 
   get isGuest(): boolean {
     return this.client.session.isGuest;
+  }
+
+  async initialSync(roomId: string, limit: number, signal: Signal): Promise<InitialSync> {
+    return parseInitialSync(await this.client.get(`${room(roomId)}/initialSync`, { endpoint: 'initialSync', query: { limit }, signal }));
   }
 
   async state(roomId: string, signal: Signal): Promise<MatrixEvent[]> {

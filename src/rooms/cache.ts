@@ -9,6 +9,7 @@ import {
   RoomForbidden,
   ViewerError,
 } from '../matrix/errors.js';
+import type { MatrixEvent } from '../matrix/events.js';
 import type { RoomApi } from '../matrix/rooms.js';
 import { appendChunk, buildSnapshot, hasStateChange, WINDOW_EVENTS, type RoomSnapshot } from './snapshot.js';
 
@@ -58,6 +59,8 @@ export class RoomCache {
   private readonly refused = new LRUCache<string, ViewerError>({ max: 5000, ttl: NEGATIVE_TTL_MS });
   readonly stats: RoomCacheStats = { hits: 0, misses: 0, evictions: 0, refreshes: 0, refreshFailures: 0 };
   private readonly now: () => number;
+  /** Cleared when the homeserver turns out not to implement the room initialSync. */
+  private initialSyncWorks = true;
 
   constructor(
     private readonly api: RoomApi,
@@ -162,17 +165,25 @@ export class RoomCache {
   }
 
   /**
-   * Two calls: the full current state, and the latest events with their senders' member
-   * events. `/messages` (unlike the older room initialSync) bundles edits and thread
-   * summaries, and works on every homeserver.
+   * One call where the homeserver still has the room initialSync (current state and the latest
+   * events together), else two: `/state`, then `/messages`. initialSync bundles no edits or
+   * thread summaries, but the latest window holds the edits and replies of its own events,
+   * which the pages aggregate from the events themselves.
    */
   private async loadCold(roomId: string, signal: AbortSignal): Promise<RoomSnapshot> {
-    const state = await this.api.state(roomId, signal);
-    const visibility = state.find((e) => e.type === 'm.room.history_visibility' && e.state_key === '');
-    // Check before fetching messages: a refused room costs one call, not two.
-    if (visibility?.content['history_visibility'] !== 'world_readable') {
-      throw new RoomForbidden(notReadable(stringOrUndefined(visibility?.content['history_visibility'])));
+    if (this.initialSyncWorks) {
+      try {
+        const sync = await this.api.initialSync(roomId, WINDOW_EVENTS, signal);
+        checkReadable(sync.state);
+        return buildSnapshot(roomId, sync.state, sync.timeline, this.now());
+      } catch (error) {
+        if (!(error instanceof MatrixApiError) || !unsupported(error)) throw error;
+        this.initialSyncWorks = false;
+      }
     }
+    const state = await this.api.state(roomId, signal);
+    // Check before fetching messages: a refused room costs one call, not two.
+    checkReadable(state);
     const chunk = await this.api.messages(roomId, undefined, 'b', WINDOW_EVENTS, signal);
     return buildSnapshot(roomId, state, chunk, this.now());
   }
@@ -218,6 +229,12 @@ export function notReadable(visibility: string | undefined): string {
   return `${why} This viewer only shows rooms whose history is world-readable, so that nothing said to members only is published.`;
 }
 
-function stringOrUndefined(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+function checkReadable(state: readonly MatrixEvent[]): void {
+  const visibility = state.find((e) => e.type === 'm.room.history_visibility' && e.state_key === '')?.content['history_visibility'];
+  if (visibility !== 'world_readable') throw new RoomForbidden(notReadable(typeof visibility === 'string' ? visibility : undefined));
+}
+
+/** The homeserver does not implement the endpoint (as opposed to refusing this room). */
+function unsupported(error: MatrixApiError): boolean {
+  return error.errcode === 'M_UNRECOGNIZED' || ((error.httpStatus === 404 || error.httpStatus === 405) && error.errcode !== 'M_NOT_FOUND');
 }

@@ -1,4 +1,5 @@
 import { dayLabel } from './events/format.js';
+import type { DiscussionData } from './discussion.js';
 import type { PageMeta } from './page.js';
 import type { RoomContext } from './room.js';
 import type { TimelineView } from './timeline.js';
@@ -18,6 +19,8 @@ export interface DayPageView {
   nextPage: string | undefined;
   /** Links to every page of the day, when it has several. */
   pageLinks: Array<{ href: string; number: number; current: boolean }>;
+  /** schema.org data: the day's first message as the posting, the rest as comments. */
+  discussion: DiscussionData | undefined;
 }
 
 /** Noon UTC of a YYYY-MM-DD day, for labels that must not slip to a neighbouring day. */

@@ -71,9 +71,11 @@ export function buildDirectoryView(page: DirectoryPage, query: DirectoryQuery, c
   const prevHref = query.since && page.prevBatch ? directoryPath({ ...base, since: page.prevBatch }) : undefined;
   const serverName = query.server ?? ctx.defaultServer;
   const searching = Boolean(query.search);
+  // Later pages are named by their first room, so every page's title is its own.
+  const later = query.since ? `, from “${rooms[0]?.name ?? 'the next page'}”` : '';
   const title = searching
     ? `Rooms matching “${clip(query.search ?? '', 60)}” on ${serverName} · ${ctx.siteName}`
-    : `Public Matrix rooms on ${serverName}${query.since ? ' (more)' : ''} · ${ctx.siteName}`;
+    : `Public Matrix rooms on ${serverName}${later} · ${ctx.siteName}`;
   return {
     meta: {
       title,

@@ -2,10 +2,9 @@
  * schema.org structured data for conversation pages (threads, days): a
  * `DiscussionForumPosting` whose first message is the posting and the rest its `comment`s.
  *
- * Pages carry it as MICRODATA (itemscope/itemprop on `<meta>`/`<link>` elements, printed by
- * templates/room.eta), never as a `<script type="application/ld+json">`: "no `<script>` in
- * any page" stays literally true. `discussionJsonLd` serialises the same model as JSON-LD
- * safe inside a script element, for a consumer that wants it (feeds, tests); no page uses it.
+ * Pages carry it as microdata (itemscope/itemprop on `<meta>`/`<link>` elements, printed by
+ * templates/partials/discussion.eta), not as `<script type="application/ld+json">`: search
+ * engines read both, and this way "no `<script>` in any page" stays literally true.
  */
 import { bodyText } from './feed.js';
 import { clip } from './page.js';
@@ -66,24 +65,4 @@ export function buildDiscussion(input: { timeline: TimelineView; publicUrl: stri
     comments: rest.slice(0, MAX_COMMENTS).map((event) => part(event, input.publicUrl, COMMENT_TEXT)),
     commentCount: rest.length,
   };
-}
-
-const JSON_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
-
-/** JSON-LD for the same data, safe to place inside `<script type="application/ld+json">`. */
-export function discussionJsonLd(data: DiscussionData): string {
-  const person = (p: PostingPart): Record<string, unknown> => ({ '@type': 'Person', name: p.author.name, url: p.author.url });
-  const json = {
-    '@context': 'https://schema.org',
-    '@type': 'DiscussionForumPosting',
-    headline: data.headline,
-    text: data.text,
-    url: data.url,
-    mainEntityOfPage: data.pageUrl,
-    datePublished: data.datePublished,
-    author: person(data),
-    commentCount: data.commentCount,
-    comment: data.comments.map((c) => ({ '@type': 'Comment', text: c.text, url: c.url, datePublished: c.datePublished, author: person(c) })),
-  };
-  return JSON.stringify(json).replace(/[<>&\u2028\u2029]/g, (c) => JSON_ESCAPES[c] ?? c);
 }

@@ -5,7 +5,7 @@ import { plainExcerpt } from './html.js';
 import { clip, type PageMeta } from './page.js';
 import type { SpaceChildView } from './space.js';
 import type { TimelineView } from './timeline.js';
-import type { DiscussionData } from './jsonld.js';
+import type { DiscussionData } from './discussion.js';
 import { absoluteUrl, matrixToLink, roomPath, roomSubPath, thumbnailPath } from './urls.js';
 import { buildWidgets, type WidgetView } from './widgets.js';
 

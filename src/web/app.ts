@@ -11,6 +11,7 @@ import type { WidgetStateLookup } from '../rooms/widget-state.js';
 import { publicDir } from '../paths.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { mediaRoutes } from './media.js';
+import type { PageCache } from './page-cache.js';
 import type { Renderer } from './render.js';
 import { dayRoutes } from './routes/days.js';
 import { directoryRoutes } from './routes/directory.js';
@@ -51,6 +52,7 @@ export interface AppDeps {
   resolver: RoomResolver;
   widgetState: WidgetStateLookup;
   days: DayArchive;
+  pages: PageCache;
   /** The fingerprinted stylesheet and favicon (their URLs are in renderer.site). */
   assets: StaticAssets;
   /** HomeserverClient's `onCall` fans out to these; the app adds its metrics here. */
@@ -103,6 +105,7 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
     resolver: deps.resolver,
     rooms: deps.rooms,
     reader: deps.reader,
+    pages: deps.pages,
     renderer: deps.renderer,
     site: { publicUrl: deps.config.publicUrl, siteName: deps.renderer.site.name, indexing: deps.config.indexing },
     freshnessSeconds: Math.max(1, Math.round(deps.config.freshnessMs / 1000)),

@@ -59,6 +59,7 @@ export function errorHandler(renderer: Renderer, log: Logger): ErrorRequestHandl
     if (status >= 500) log.warn({ err: error, path: req.path, status }, 'request failed');
     if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
     res.set('Cache-Control', 'no-store');
+    res.set('X-Robots-Tag', 'noindex');
     sendHtml(res, status, renderer.page('error', buildErrorView(status, explanation, renderer.site.name, retryAfter)));
   };
 }

@@ -19,6 +19,8 @@ export interface CacheOptions {
   /** Content type; HTML unless told. */
   type?: string;
   status?: number;
+  /** The body's ETag when the caller has it already (a cached page); else it is computed. */
+  etag?: string;
 }
 
 /** `public, max-age=…, stale-while-revalidate=…` */
@@ -66,7 +68,7 @@ export function isNotModified(
  */
 export function sendPage(req: Request, res: Response, body: string, options: CacheOptions): void {
   const status = options.status ?? 200;
-  const etag = strongEtag(body);
+  const etag = options.etag ?? strongEtag(body);
   const lastModified =
     options.lastModified !== undefined && Number.isFinite(options.lastModified) && options.lastModified > 0
       ? Math.min(options.lastModified, Date.now())

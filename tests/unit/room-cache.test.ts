@@ -40,13 +40,24 @@ class FakeApi {
     return { events, start: from, end: `f${this.calls.length}`, state: [] };
   }
 
+  initialSyncSupported = true;
+
+  async initialSync(roomId: string): Promise<{ state: MatrixEvent[]; timeline: TimelineChunk }> {
+    this.calls.push(`initialSync ${roomId}`);
+    await new Promise((r) => setTimeout(r, 5));
+    if (!this.initialSyncSupported) throw new MatrixApiError(404, 'M_UNRECOGNIZED', 'Unrecognized request');
+    if (this.refuse) throw this.refuse;
+    if (this.failing) throw new HomeserverUnavailable('down');
+    return { state: this.state, timeline: this.backlog };
+  }
+
   async roomExists(): Promise<boolean | undefined> {
     this.calls.push('exists');
     return false;
   }
 
   asApi(): RoomApi {
-    return { state: (id: string) => this.state_(id), messages: this.messages.bind(this), roomExists: this.roomExists.bind(this) } as unknown as RoomApi;
+    return { initialSync: this.initialSync.bind(this), state: (id: string) => this.state_(id), messages: this.messages.bind(this), roomExists: this.roomExists.bind(this) } as unknown as RoomApi;
   }
 }
 
@@ -55,17 +66,29 @@ function cacheWith(api: FakeApi, clock: { now: number }, maxBytes = 50_000_000):
 }
 
 describe('RoomCache', () => {
-  it('loads a cold room with two calls, once for any number of concurrent requests', async () => {
+  it('loads a cold room with one call, once for any number of concurrent requests', async () => {
     const api = new FakeApi();
     const cache = cacheWith(api, { now: Date.now() });
     const snapshots = await Promise.all(Array.from({ length: 100 }, () => cache.get(LOBBY)));
     expect(new Set(snapshots).size).toBe(1);
-    expect(api.calls).toEqual([`state ${LOBBY}`, 'messages b ']);
+    expect(api.calls).toEqual([`initialSync ${LOBBY}`]);
     const snapshot = snapshots[0]!;
     expect(snapshot.state.name).toBe('Lobby');
     expect(snapshot.timeline.length).toBeGreaterThan(40);
     expect(snapshot.timeline[0]!.origin_server_ts).toBeLessThanOrEqual(snapshot.timeline.at(-1)!.origin_server_ts);
     expect(cache.stats.misses).toBe(100);
+  });
+
+  it('falls back to /state and /messages where the room initialSync is not implemented, and remembers that', async () => {
+    const api = new FakeApi();
+    api.initialSyncSupported = false;
+    const cache = cacheWith(api, { now: Date.now() });
+    const snapshot = await cache.get(LOBBY);
+    expect(snapshot.state.name).toBe('Lobby');
+    expect(api.calls).toEqual([`initialSync ${LOBBY}`, `state ${LOBBY}`, 'messages b ']);
+    api.calls = [];
+    await cache.get('!other:localhost');
+    expect(api.calls).toEqual(['state !other:localhost', 'messages b ']);
   });
 
   it('serves from memory within the freshness interval', async () => {
@@ -74,7 +97,7 @@ describe('RoomCache', () => {
     const cache = cacheWith(api, clock);
     await cache.get(LOBBY);
     await cache.get(LOBBY);
-    expect(api.calls.length).toBe(2);
+    expect(api.calls.length).toBe(1);
     expect(cache.stats.hits).toBe(1);
   });
 
@@ -110,7 +133,7 @@ describe('RoomCache', () => {
     expect(error).toBeInstanceOf(RoomForbidden);
     expect((error as RoomForbidden).explanation).toMatch(/members only/);
     await expect(cache.get(LOBBY)).rejects.toBeInstanceOf(RoomForbidden);
-    expect(api.calls).toEqual([`state ${LOBBY}`]);
+    expect(api.calls).toEqual([`initialSync ${LOBBY}`]);
   });
 
   it('tells an unknown room (404) from a 403 through the room summary', async () => {

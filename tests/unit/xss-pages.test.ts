@@ -11,7 +11,7 @@ import { buildSnapshot } from '../../src/rooms/snapshot.js';
 import { cleanName } from '../../src/view/events/format.js';
 import { feedAlternate } from '../../src/view/feed.js';
 import { buildInfo } from '../../src/view/info.js';
-import { buildDiscussion } from '../../src/view/jsonld.js';
+import { buildDiscussion } from '../../src/view/discussion.js';
 import { buildRoomContext, describeRoom, roomMeta, widgetDetails, type SiteContext, type TimelinePageView } from '../../src/view/room.js';
 import { buildTimeline } from '../../src/view/timeline.js';
 import { roomPath, roomSubPath } from '../../src/view/urls.js';

@@ -6,7 +6,9 @@ import { dayLabel } from '../../view/events/format.js';
 import { describeRoom, roomMeta } from '../../view/room.js';
 import { buildTimeline, isVisible } from '../../view/timeline.js';
 import { dayPath } from '../../view/urls.js';
-import { sendHtml } from '../render.js';
+import { buildDiscussion } from '../../view/discussion.js';
+import { sendPage } from '../http-cache.js';
+import { pageKey } from '../page-key.js';
 import { loadRoom } from '../room-loader.js';
 import type { RoomRouteDeps } from './room.js';
 
@@ -47,44 +49,50 @@ export function dayRoutes(deps: DayRouteDeps): Router {
         previousDay: dayLink(room.ref, result.previousDay),
         nextDay: dayLink(room.ref, result.nextDay),
       };
-      res.set('Cache-Control', `public, max-age=${deps.freshnessSeconds}`);
-      sendHtml(res, 404, deps.renderer.page('day-empty', view));
+      sendPage(req, res, deps.renderer.page('day-empty', view), { maxAgeSeconds: deps.freshnessSeconds, noindex: true, status: 404 });
       return;
     }
     const data = result.data;
-    const timeline = buildTimeline({
-      roomId: room.roomId,
-      roomRef: room.ref,
-      events: data.events,
-      related: [...data.dayEvents, ...snapshot.timeline],
-      members: data.members,
-      mode: 'main',
-      dayLinks: false,
+    const rendered = await deps.pages.get(pageKey(req, snapshot, room), async () => {
+      const timeline = buildTimeline({
+        roomId: room.roomId,
+        roomRef: room.ref,
+        events: data.events,
+        related: [...data.dayEvents, ...snapshot.timeline],
+        members: data.members,
+        mode: 'main',
+        dayLinks: false,
+      });
+      const label = dayLabel(dayNoon(day));
+      const links = dayPageLinks(room.ref, day, data.page, data.pages);
+      const bodies = data.events.flatMap((e) => (typeof e.content['body'] === 'string' && isVisible(e, 'main') ? [e.content['body']] : [])).slice(0, 3);
+      const view: DayPageView = {
+        meta: roomMeta(room, deps.site, {
+          title: `${room.name}: ${label}${data.pages > 1 ? `, page ${data.page}` : ''}`,
+          path: dayPath(room.ref, day, data.page),
+          description: describeRoom({ ...room, topic: undefined }, bodies),
+          prev: links.previousPage ?? (data.page === 1 ? dayLink(room.ref, data.previousDay)?.href : undefined),
+          next: links.nextPage ?? dayLink(room.ref, data.nextDay)?.href,
+        }),
+        room,
+        day,
+        label,
+        page: data.page,
+        pages: data.pages,
+        timeline,
+        previousDay: dayLink(room.ref, data.previousDay),
+        nextDay: dayLink(room.ref, data.nextDay),
+        ...links,
+        discussion: buildDiscussion({ timeline, publicUrl: deps.site.publicUrl, pagePath: dayPath(room.ref, day, data.page), headline: `${room.name}: ${label}` }),
+      };
+      return deps.renderer.page('day', view);
     });
-    const label = dayLabel(dayNoon(day));
-    const links = dayPageLinks(room.ref, day, data.page, data.pages);
-    const bodies = data.events.flatMap((e) => (typeof e.content['body'] === 'string' && isVisible(e, 'main') ? [e.content['body']] : [])).slice(0, 3);
-    const view: DayPageView = {
-      meta: roomMeta(room, deps.site, {
-        title: `${room.name}: ${label}${data.pages > 1 ? `, page ${data.page}` : ''}`,
-        path: dayPath(room.ref, day, data.page),
-        description: describeRoom({ ...room, topic: undefined }, bodies),
-        prev: links.previousPage ?? (data.page === 1 ? dayLink(room.ref, data.previousDay)?.href : undefined),
-        next: links.nextPage ?? dayLink(room.ref, data.nextDay)?.href,
-      }),
-      room,
-      day,
-      label,
-      page: data.page,
-      pages: data.pages,
-      timeline,
-      previousDay: dayLink(room.ref, data.previousDay),
-      nextDay: dayLink(room.ref, data.nextDay),
-      ...links,
-    };
-    const maxAge = data.past ? PAST_DAY_MAX_AGE : deps.freshnessSeconds;
-    res.set('Cache-Control', `public, max-age=${maxAge}, stale-while-revalidate=${maxAge * 6}`);
-    sendHtml(res, 200, deps.renderer.page('day', view));
+    sendPage(req, res, rendered.body, {
+      etag: rendered.etag,
+      maxAgeSeconds: data.past ? PAST_DAY_MAX_AGE : deps.freshnessSeconds,
+      lastModified: data.lastModified,
+      noindex: !deps.site.indexing || room.unlisted,
+    });
   });
 
   return router;

@@ -11,13 +11,16 @@ import { eventPath, roomPath, threadPath } from '../../view/urls.js';
 import { queryString } from '../query.js';
 import type { Renderer } from '../render.js';
 import { sendPage } from '../http-cache.js';
+import { pageKey } from '../page-key.js';
+import type { PageCache } from '../page-cache.js';
 import { feedAlternate } from '../../view/feed.js';
-import { buildDiscussion } from '../../view/jsonld.js';
+import { buildDiscussion } from '../../view/discussion.js';
 import { clip } from '../../view/page.js';
 import { eventIdParam, loadRoom, type RoomDeps } from '../room-loader.js';
 
 export interface RoomRouteDeps extends RoomDeps {
   renderer: Renderer;
+  pages: PageCache;
   site: SiteContext;
   freshnessSeconds: number;
 }
@@ -35,8 +38,16 @@ function bodiesOf(events: readonly MatrixEvent[]): string[] {
 /** The timeline pages: the latest messages, pages before and after an event, an event in context, a thread. */
 export function roomRoutes(deps: RoomRouteDeps): Router {
   const router = Router();
-  const send = (req: Request, res: Response, snapshot: RoomSnapshot, room: RoomContext, html: string): void =>
-    sendPage(req, res, html, { lastModified: snapshot.lastModified, maxAgeSeconds: deps.freshnessSeconds, noindex: !deps.site.indexing || room.unlisted });
+  /** Sends the page for this URL and snapshot version, built only if it is not cached. */
+  async function respond(req: Request, res: Response, snapshot: RoomSnapshot, room: RoomContext, build: () => Promise<string>): Promise<void> {
+    const page = await deps.pages.get(pageKey(req, snapshot, room), build);
+    sendPage(req, res, page.body, {
+      etag: page.etag,
+      lastModified: snapshot.lastModified,
+      maxAgeSeconds: deps.freshnessSeconds,
+      noindex: !deps.site.indexing || room.unlisted,
+    });
+  }
 
   async function render(
     req: Request,
@@ -92,29 +103,22 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
     const before = queryString(req, 'before', 300);
     const after = queryString(req, 'after', 300);
     if (before && after) throw new BadRequest('Ask for messages before an event or after it, not both.');
-    let page: TimelinePage;
-    let title: string;
-    let heading: string;
-    let path: string;
-    if (before) {
-      page = await deps.reader.before(snapshot, eventIdParam(before));
-      const first = page.events[0];
-      title = `${room.name}: messages before ${first ? utcDateTime(first.origin_server_ts) : 'the start'}`;
-      heading = 'Earlier messages';
-      path = roomPath(room.ref, { before });
-    } else if (after) {
-      page = await deps.reader.after(snapshot, eventIdParam(after));
-      const first = page.events[0];
-      title = `${room.name}: messages from ${first ? utcDateTime(first.origin_server_ts) : 'now'}`;
-      heading = 'Later messages';
-      path = roomPath(room.ref, { after });
-    } else {
-      page = deps.reader.latest(snapshot, (event) => isVisible(event, 'main'));
-      title = room.name;
-      heading = 'Latest messages';
-      path = roomPath(room.ref);
-    }
-    send(req, res, snapshot, room, await render(req, snapshot, room, page, { title, heading, path, latest: !before && !after }));
+    await respond(req, res, snapshot, room, async () => {
+      if (before) {
+        const page = await deps.reader.before(snapshot, eventIdParam(before));
+        const first = page.events[0];
+        const title = `${room.name}: messages before ${first ? utcDateTime(first.origin_server_ts) : 'the start'}`;
+        return render(req, snapshot, room, page, { title, heading: 'Earlier messages', path: roomPath(room.ref, { before }), latest: false });
+      }
+      if (after) {
+        const page = await deps.reader.after(snapshot, eventIdParam(after));
+        const first = page.events[0];
+        const title = `${room.name}: messages from ${first ? utcDateTime(first.origin_server_ts) : 'now'}`;
+        return render(req, snapshot, room, page, { title, heading: 'Later messages', path: roomPath(room.ref, { after }), latest: false });
+      }
+      const page = deps.reader.latest(snapshot, (event) => isVisible(event, 'main'));
+      return render(req, snapshot, room, page, { title: room.name, heading: 'Latest messages', path: roomPath(room.ref), latest: true });
+    });
   });
 
   router.get('/room/:ref/event/:eventId', async (req, res) => {
@@ -122,18 +126,19 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
     const loaded = await loadRoom(req, res, deps, `/event/${encodeURIComponent(eventId)}`);
     if (!loaded) return;
     const { snapshot, room } = loaded;
-    const page = await deps.reader.around(snapshot, eventId);
-    const sender = page.event.sender;
-    const excerpt = typeof page.event.content['body'] === 'string' ? page.event.content['body'] : '';
-    const html = await render(req, snapshot, room, page, {
-      highlight: eventId,
-      // Two messages of one sender in one minute: the excerpt keeps titles apart.
-      title: `${room.name}: message from ${sender} at ${utcDateTime(page.event.origin_server_ts)}${excerpt ? `: “${clip(excerpt, 60)}”` : ''}`,
-      heading: `Message of ${utcDateTime(page.event.origin_server_ts)}`,
-      path: eventPath(room.ref, eventId),
-      latest: false,
+    await respond(req, res, snapshot, room, async () => {
+      const page = await deps.reader.around(snapshot, eventId);
+      const sender = page.event.sender;
+      const excerpt = typeof page.event.content['body'] === 'string' ? page.event.content['body'] : '';
+      return render(req, snapshot, room, page, {
+        highlight: eventId,
+        // Two messages of one sender in one minute: the excerpt keeps titles apart.
+        title: `${room.name}: message from ${sender} at ${utcDateTime(page.event.origin_server_ts)}${excerpt ? `: “${clip(excerpt, 60)}”` : ''}`,
+        heading: `Message of ${utcDateTime(page.event.origin_server_ts)}`,
+        path: eventPath(room.ref, eventId),
+        latest: false,
+      });
     });
-    send(req, res, snapshot, room, html);
   });
 
   router.get('/room/:ref/thread/:rootId', async (req, res) => {
@@ -141,20 +146,21 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
     const loaded = await loadRoom(req, res, deps, `/thread/${encodeURIComponent(rootId)}`);
     if (!loaded) return;
     const { snapshot, room } = loaded;
-    const thread = await deps.reader.thread(room.roomId, rootId);
-    const members = await deps.reader.members(room.roomId).catch(() => [...snapshot.members.values()]);
-    const page: TimelinePage = { events: [thread.root, ...thread.replies], members, hasEarlier: false, hasLater: false };
-    const rootBody = typeof thread.root.content['body'] === 'string' ? thread.root.content['body'] : 'a message';
-    const html = await render(req, snapshot, room, page, {
-      mode: 'thread',
-      highlight: rootId,
-      title: `${room.name}: thread “${rootBody.slice(0, 60)}”`,
-      heading: `Thread (${thread.replies.length} ${thread.replies.length === 1 ? 'reply' : 'replies'})`,
-      path: threadPath(room.ref, rootId),
-      latest: false,
-      note: thread.truncated ? 'This thread is long; only its first replies are shown.' : undefined,
+    await respond(req, res, snapshot, room, async () => {
+      const thread = await deps.reader.thread(room.roomId, rootId);
+      const members = await deps.reader.members(room.roomId).catch(() => [...snapshot.members.values()]);
+      const page: TimelinePage = { events: [thread.root, ...thread.replies], members, hasEarlier: false, hasLater: false };
+      const rootBody = typeof thread.root.content['body'] === 'string' ? thread.root.content['body'] : 'a message';
+      return render(req, snapshot, room, page, {
+        mode: 'thread',
+        highlight: rootId,
+        title: `${room.name}: thread “${rootBody.slice(0, 60)}”`,
+        heading: `Thread (${thread.replies.length} ${thread.replies.length === 1 ? 'reply' : 'replies'})`,
+        path: threadPath(room.ref, rootId),
+        latest: false,
+        note: thread.truncated ? 'This thread is long; only its first replies are shown.' : undefined,
+      });
     });
-    send(req, res, snapshot, room, html);
   });
 
   return router;
