@@ -88,9 +88,15 @@ async function startProcess(args: string[], env: Record<string, string>, health:
   };
 }
 
+/** The node arguments of the Procfile's web process, so the bench runs what Heroku runs. */
+function procfileArgs(): string[] {
+  const web = readFileSync(join(root, 'Procfile'), 'utf8').split('\n').find((line) => line.startsWith('web:')) ?? 'web: node dist/src/server.js';
+  return web.slice('web:'.length).trim().split(/\s+/).slice(1);
+}
+
 function startViewer(homeserverUrl: string, extra: Record<string, string> = {}): Promise<Proc> {
   return startProcess(
-    ['dist/src/server.js'],
+    procfileArgs(),
     {
       NODE_ENV: 'production',
       MATRIX_HOMESERVER_URL: homeserverUrl,
@@ -226,13 +232,13 @@ async function main(): Promise<void> {
     say(`| ${label} | ${response.status} | ${(await upstreamCalls(viewer)) - before} |`);
   }
   const coldRoom = `/room/${seed.rooms.pagination.alias.slice(1)}`;
-  const stateBefore = await upstreamCalls(viewer, 'state');
-  const messagesBefore = await upstreamCalls(viewer, 'messages');
+  const loadsBefore = await upstreamCalls(viewer, 'initialSync');
+  const callsBefore = await upstreamCalls(viewer);
   const burst = await Promise.all(Array.from({ length: 100 }, () => fetch(`${viewer.url}${coldRoom}`).then(async (r) => (await r.text(), r.status))));
   say();
   say(
     `100 concurrent requests for one cold room (${coldRoom}): statuses ${[...new Set(burst)].join(', ')}; ` +
-      `upstream /state calls ${(await upstreamCalls(viewer, 'state')) - stateBefore}, /messages calls ${(await upstreamCalls(viewer, 'messages')) - messagesBefore}`,
+      `room loads (initialSync) ${(await upstreamCalls(viewer, 'initialSync')) - loadsBefore}, upstream calls in all ${(await upstreamCalls(viewer)) - callsBefore}`,
   );
   say();
   await viewer.stop();

@@ -106,8 +106,9 @@ export function loadConfig(env: Env = process.env): Config {
     accessToken,
     port,
     publicUrl: httpUrl(env, 'PUBLIC_URL', `http://localhost:${port}`),
-    // 96 MB of snapshots leaves a 512 MB dyno room for Node itself and rendered pages.
-    cacheMaxBytes: integer(env, 'CACHE_MAX_MB', 96, 1, 64 * 1024) * MB,
+    // 64 MB of estimated cache (snapshots, pages, day index) stays within the 192 MB heap the
+    // Procfile gives V8, well inside a 512 MB dyno.
+    cacheMaxBytes: integer(env, 'CACHE_MAX_MB', 64, 1, 64 * 1024) * MB,
     freshnessMs: integer(env, 'ROOM_FRESHNESS_SECONDS', 10, 1, 86_400) * 1000,
     cacheTtlMs: integer(env, 'CACHE_TTL_SECONDS', 3600, 10, 7 * 86_400) * 1000,
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),

@@ -87,6 +87,20 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
   app.get('/metrics', metrics.endpoint);
   // Operators' endpoints and static files are above this line, so they are never limited.
   app.use(clientRateLimit(deps.config.rateLimitPerMinute ?? 0));
+  const roomDeps = {
+    resolver: deps.resolver,
+    rooms: deps.rooms,
+    reader: deps.reader,
+    pages: deps.pages,
+    renderer: deps.renderer,
+    site: { publicUrl: deps.config.publicUrl, siteName: deps.renderer.site.name, indexing: deps.config.indexing },
+    freshnessSeconds: Math.max(1, Math.round(deps.config.freshnessMs / 1000)),
+  };
+  // Room pages are most of the traffic, so their routers come first.
+  app.use(roomRoutes(roomDeps));
+  app.use(feedRoutes(roomDeps));
+  app.use(dayRoutes({ ...roomDeps, days: deps.days }));
+  app.use(roomAboutRoutes({ ...roomDeps, membersPageSize: deps.config.membersPageSize }));
   app.use(
     directoryRoutes({
       directory: deps.directory,
@@ -101,15 +115,6 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
       maxAgeSeconds: Math.max(1, Math.round(deps.config.freshnessMs / 1000)),
     }),
   );
-  const roomDeps = {
-    resolver: deps.resolver,
-    rooms: deps.rooms,
-    reader: deps.reader,
-    pages: deps.pages,
-    renderer: deps.renderer,
-    site: { publicUrl: deps.config.publicUrl, siteName: deps.renderer.site.name, indexing: deps.config.indexing },
-    freshnessSeconds: Math.max(1, Math.round(deps.config.freshnessMs / 1000)),
-  };
   app.use(
     seoRoutes({
       publicUrl: deps.config.publicUrl,
@@ -120,10 +125,6 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
       maxAgeSeconds: 3600,
     }),
   );
-  app.use(roomRoutes(roomDeps));
-  app.use(feedRoutes(roomDeps));
-  app.use(dayRoutes({ ...roomDeps, days: deps.days }));
-  app.use(roomAboutRoutes({ ...roomDeps, membersPageSize: deps.config.membersPageSize }));
   app.use(mediaRoutes({ fetcher: deps.media, maxBytes: deps.config.mediaMaxBytes }));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.renderer, deps.log));

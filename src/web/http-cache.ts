@@ -66,7 +66,7 @@ export function isNotModified(
  * Sends a rendered page with its validators and caching headers, or a 304 when the client's
  * copy is current. Only GET and HEAD answers of status 200 are ever 304.
  */
-export function sendPage(req: Request, res: Response, body: string, options: CacheOptions): void {
+export function sendPage(req: Request, res: Response, body: string | Buffer, options: CacheOptions): void {
   const status = options.status ?? 200;
   const etag = options.etag ?? strongEtag(body);
   const lastModified =

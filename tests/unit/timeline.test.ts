@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseEvents, type MatrixEvent } from '../../src/matrix/events.js';
 import { buildTimeline, type EventView, type SentencePart, type TimelineInput, type TimelineView } from '../../src/view/timeline.js';
+import { eventAnchor } from '../../src/view/urls.js';
 
 const ROOM_ID = '!ajOyLYWXkqDvUvFsHM:localhost';
 const ROOM_REF = '#lobby:localhost';
@@ -111,7 +112,7 @@ describe('the lobby page, as the main timeline', () => {
 
   it('gives every event its anchor, permalink, day link and UTC time', () => {
     const text = find(view, IDS.text);
-    expect(text.anchor).toBe('e-.24xXSaihTodgLVClY1EzKJjjcD21lzc93fcA5M70QR-2g');
+    expect(text.anchor).toBe(eventAnchor('$xXSaihTodgLVClY1EzKJjjcD21lzc93fcA5M70QR-2g'));
     expect(text.permalink).toBe(`/room/lobby:localhost/event/%24xXSaihTodgLVClY1EzKJjjcD21lzc93fcA5M70QR-2g#${text.anchor}`);
     expect(text.dayHref).toBe('/room/lobby:localhost/date/2026/11/29');
     expect(text.isoTime).toBe('2026-11-29T05:33:42.829Z');
@@ -327,7 +328,7 @@ describe('pages that need related events', () => {
 });
 
 function eventLinkOf(id: string): string {
-  return `/room/lobby:localhost/event/${encodeURIComponent(id).replace(/%3A/gi, ':')}#e-${encodeURIComponent(id).replace(/%/g, '.')}`;
+  return `/room/lobby:localhost/event/${encodeURIComponent(id).replace(/%3A/gi, ':')}#${eventAnchor(id)}`;
 }
 
 describe('the timeline partial', () => {

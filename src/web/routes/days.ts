@@ -9,6 +9,7 @@ import { dayPath } from '../../view/urls.js';
 import { buildDiscussion } from '../../view/discussion.js';
 import { sendPage } from '../http-cache.js';
 import { pageKey } from '../page-key.js';
+import { sendRendered } from '../page-cache.js';
 import { loadRoom } from '../room-loader.js';
 import type { RoomRouteDeps } from './room.js';
 
@@ -87,8 +88,7 @@ export function dayRoutes(deps: DayRouteDeps): Router {
       };
       return deps.renderer.page('day', view);
     });
-    sendPage(req, res, rendered.body, {
-      etag: rendered.etag,
+    sendRendered(req, res, rendered, {
       maxAgeSeconds: data.past ? PAST_DAY_MAX_AGE : deps.freshnessSeconds,
       lastModified: data.lastModified,
       noindex: !deps.site.indexing || room.unlisted,

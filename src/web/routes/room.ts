@@ -10,9 +10,8 @@ import { buildSpaceChildren } from '../../view/space.js';
 import { eventPath, roomPath, threadPath } from '../../view/urls.js';
 import { queryString } from '../query.js';
 import type { Renderer } from '../render.js';
-import { sendPage } from '../http-cache.js';
 import { pageKey } from '../page-key.js';
-import type { PageCache } from '../page-cache.js';
+import { sendRendered, type PageCache } from '../page-cache.js';
 import { feedAlternate } from '../../view/feed.js';
 import { buildDiscussion } from '../../view/discussion.js';
 import { clip } from '../../view/page.js';
@@ -41,8 +40,7 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
   /** Sends the page for this URL and snapshot version, built only if it is not cached. */
   async function respond(req: Request, res: Response, snapshot: RoomSnapshot, room: RoomContext, build: () => Promise<string>): Promise<void> {
     const page = await deps.pages.get(pageKey(req, snapshot, room), build);
-    sendPage(req, res, page.body, {
-      etag: page.etag,
+    sendRendered(req, res, page, {
       lastModified: snapshot.lastModified,
       maxAgeSeconds: deps.freshnessSeconds,
       noindex: !deps.site.indexing || room.unlisted,
