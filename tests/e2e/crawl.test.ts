@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { load } from 'cheerio';
+import { loadSeed } from '../support/homeserver.js';
+import { startViewer, type RunningViewer } from '../support/viewer.js';
+
+const seed = loadSeed();
+const MAX_PAGES = 1500;
+
+interface Crawled {
+  status: number;
+  canonical: string | undefined;
+  contentHash: string | undefined;
+  messages: string[];
+}
+
+/** Paths robots.txt tells crawlers to leave alone, as simple prefixes and `*` patterns. */
+function disallowRules(robots: string): RegExp[] {
+  return robots
+    .split('\n')
+    .filter((line) => line.startsWith('Disallow:'))
+    .map((line) => line.slice('Disallow:'.length).trim())
+    .filter(Boolean)
+    .map((rule) => new RegExp(`^${rule.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}`));
+}
+
+describe('a crawler that follows only links, from /', () => {
+  let viewer: RunningViewer;
+  const pages = new Map<string, Crawled>();
+  const linkedFrom = new Map<string, string>();
+
+  beforeAll(async () => {
+    viewer = await startViewer();
+    const robots = await (await viewer.get('/robots.txt')).text();
+    const disallowed = disallowRules(robots);
+    const queue = ['/'];
+    const seen = new Set(queue);
+    while (queue.length > 0 && pages.size < MAX_PAGES) {
+      const path = queue.shift()!;
+      const response = await viewer.get(path);
+      const type = response.headers.get('content-type') ?? '';
+      if (!type.startsWith('text/html')) {
+        await response.body?.cancel();
+        pages.set(path, { status: response.status, canonical: undefined, contentHash: undefined, messages: [] });
+        continue;
+      }
+      const $ = load(await response.text());
+      // A permalink page's content is its window of messages and which one it is about.
+      const main = `${$('main').text().replace(/\s+/g, ' ').trim()}|${$('.highlighted').attr('id') ?? ''}`;
+      pages.set(path, {
+        status: response.status,
+        canonical: $('link[rel=canonical]').attr('href'),
+        contentHash: createHash('sha256').update(main).digest('hex'),
+        messages: path.includes('/date/') ? $('li.ev-message .ev-body').toArray().map((el) => $(el).text().trim()) : [],
+      });
+      // Permalinks and pages before/after an event are checked, not walked: there is one per
+      // message, and the day pages are the crawl's way through history.
+      if (path.includes('/event/') || /[?&](before|after)=/.test(path)) continue;
+      for (const a of $('a[href]').toArray()) {
+        const href = $(a).attr('href')!;
+        if (!href.startsWith('/') || href.startsWith('//')) continue;
+        const target = href.split('#')[0]!;
+        if (seen.has(target) || disallowed.some((rule) => rule.test(target))) continue;
+        seen.add(target);
+        linkedFrom.set(target, path);
+        queue.push(target);
+      }
+    }
+  }, 300_000);
+  afterAll(async () => viewer.close());
+
+  it('stays within its budget', () => {
+    expect(pages.size).toBeGreaterThan(50);
+    expect(pages.size).toBeLessThan(MAX_PAGES);
+  });
+
+  it('finds no broken link', () => {
+    const broken = [...pages.entries()].filter(([, page]) => page.status >= 400).map(([path, page]) => `${page.status} ${path} (linked from ${linkedFrom.get(path)})`);
+    expect(broken).toEqual([]);
+  });
+
+  it('reaches every message of #pagination through day pages', () => {
+    const reached = new Set([...pages.entries()].filter(([path]) => path.startsWith('/room/pagination:localhost/date/')).flatMap(([, page]) => page.messages));
+    const missing = seed.rooms.pagination.messages.filter((m) => !reached.has(m.body)).map((m) => m.body);
+    expect(missing).toEqual([]);
+  });
+
+  it('finds no two URLs with the same content that lack a canonical link', () => {
+    const byContent = new Map<string, string[]>();
+    for (const [path, page] of pages) {
+      if (!page.contentHash || page.status !== 200) continue;
+      byContent.set(page.contentHash, [...(byContent.get(page.contentHash) ?? []), path]);
+    }
+    const offenders = [...byContent.values()].filter((paths) => paths.length > 1).flat().filter((path) => !pages.get(path)!.canonical);
+    expect(offenders).toEqual([]);
+    // And duplicates agree on their canonical URL.
+    for (const paths of byContent.values()) {
+      if (paths.length < 2) continue;
+      expect(new Set(paths.map((p) => pages.get(p)!.canonical)).size, paths.join(', ')).toBe(1);
+    }
+  });
+});
