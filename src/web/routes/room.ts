@@ -1,19 +1,17 @@
 import { Router, type Request, type Response } from 'express';
 import { BadRequest } from '../../matrix/errors.js';
-import type { MatrixEvent } from '../../matrix/events.js';
 import type { TimelinePage } from '../../rooms/reader.js';
 import type { RoomSnapshot } from '../../rooms/snapshot.js';
 import { utcDateTime } from '../../view/events/format.js';
-import { describeRoom, roomMeta, type RoomContext, type SiteContext, type TimelinePageView } from '../../view/room.js';
-import { buildTimeline, isVisible } from '../../view/timeline.js';
+import type { RoomContext, SiteContext } from '../../view/room.js';
+import { isVisible } from '../../view/timeline.js';
+import { buildTimelinePage, type TimelinePageInput } from '../../view/timeline-page.js';
 import { buildSpaceChildren } from '../../view/space.js';
 import { eventPath, roomPath, threadPath } from '../../view/urls.js';
 import { queryString } from '../query.js';
 import type { Renderer } from '../render.js';
 import { pageKey } from '../page-key.js';
 import { sendRendered, type PageCache } from '../page-cache.js';
-import { feedAlternate } from '../../view/feed.js';
-import { buildDiscussion } from '../../view/discussion.js';
 import { clip } from '../../view/page.js';
 import { eventIdParam, loadRoom, type RoomDeps } from '../room-loader.js';
 
@@ -22,16 +20,6 @@ export interface RoomRouteDeps extends RoomDeps {
   pages: PageCache;
   site: SiteContext;
   freshnessSeconds: number;
-}
-
-function bodiesOf(events: readonly MatrixEvent[]): string[] {
-  const bodies: string[] = [];
-  for (const event of events) {
-    const body = event.content['body'];
-    if (event.type === 'm.room.message' && typeof body === 'string' && isVisible(event, 'main')) bodies.push(body);
-    if (bodies.length >= 3) break;
-  }
-  return bodies;
 }
 
 /** The timeline pages: the latest messages, pages before and after an event, an event in context, a thread. */
@@ -47,50 +35,16 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
     });
   }
 
+  /** Gathers what the page needs from the homeserver, then builds it with the pure view builder. */
   async function render(
-    req: Request,
     snapshot: RoomSnapshot,
     room: RoomContext,
     page: TimelinePage,
-    options: { highlight?: string; title: string; heading: string; path: string; latest: boolean; note?: string; mode?: 'main' | 'thread' },
+    options: Omit<TimelinePageInput, 'room' | 'site' | 'page' | 'related' | 'children'>,
   ): Promise<string> {
-    const related = [...snapshot.timeline, ...(await deps.reader.replyTargets(room.roomId, page.events, snapshot.timeline))];
-    const timeline = buildTimeline({
-      roomId: room.roomId,
-      roomRef: room.ref,
-      events: page.events,
-      related,
-      members: page.members,
-      highlight: options.highlight,
-      mode: options.mode ?? 'main',
-    });
-    const first = page.events[0];
-    const last = page.events[page.events.length - 1];
-    const earlierHref = page.hasEarlier && first ? roomPath(room.ref, { before: first.event_id }) : undefined;
-    const laterHref = page.hasLater && last ? roomPath(room.ref, { after: last.event_id }) : undefined;
-    const view: TimelinePageView = {
-      meta: {
-        ...roomMeta(room, deps.site, {
-          title: options.title,
-          path: options.path,
-          // The topic describes the room's main page; other pages are described by their messages.
-          description: describeRoom(options.latest ? room : { ...room, topic: undefined }, bodiesOf(page.events)),
-          prev: earlierHref,
-          next: laterHref,
-        }),
-        alternates: [feedAlternate(room)],
-      },
-      discussion: options.mode === 'thread' ? buildDiscussion({ timeline, publicUrl: deps.site.publicUrl, pagePath: options.path }) : undefined,
-      room,
-      heading: options.heading,
-      timeline,
-      earlierHref,
-      laterHref,
-      latestHref: options.latest ? undefined : room.links.latest,
-      note: options.note,
-      children: room.isSpace && options.latest ? buildSpaceChildren(await deps.reader.children(room.roomId).catch(() => [])) : [],
-    };
-    void req;
+    const replyTargets = await deps.reader.replyTargets(room.roomId, page.events, snapshot.timeline);
+    const children = room.isSpace && options.latest ? buildSpaceChildren(await deps.reader.children(room.roomId).catch(() => [])) : [];
+    const view = buildTimelinePage({ ...options, room, site: deps.site, page, related: [...snapshot.timeline, ...replyTargets], children });
     return deps.renderer.page('room', view);
   }
 
@@ -106,16 +60,16 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
         const page = await deps.reader.before(snapshot, eventIdParam(before));
         const first = page.events[0];
         const title = `${room.name}: messages before ${first ? utcDateTime(first.origin_server_ts) : 'the start'}`;
-        return render(req, snapshot, room, page, { title, heading: 'Earlier messages', path: roomPath(room.ref, { before }), latest: false });
+        return render(snapshot, room, page, { title, heading: 'Earlier messages', path: roomPath(room.ref, { before }), latest: false });
       }
       if (after) {
         const page = await deps.reader.after(snapshot, eventIdParam(after));
         const first = page.events[0];
         const title = `${room.name}: messages from ${first ? utcDateTime(first.origin_server_ts) : 'now'}`;
-        return render(req, snapshot, room, page, { title, heading: 'Later messages', path: roomPath(room.ref, { after }), latest: false });
+        return render(snapshot, room, page, { title, heading: 'Later messages', path: roomPath(room.ref, { after }), latest: false });
       }
       const page = deps.reader.latest(snapshot, (event) => isVisible(event, 'main'));
-      return render(req, snapshot, room, page, { title: room.name, heading: 'Latest messages', path: roomPath(room.ref), latest: true });
+      return render(snapshot, room, page, { title: room.name, heading: 'Latest messages', path: roomPath(room.ref), latest: true });
     });
   });
 
@@ -128,7 +82,7 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
       const page = await deps.reader.around(snapshot, eventId);
       const sender = page.event.sender;
       const excerpt = typeof page.event.content['body'] === 'string' ? page.event.content['body'] : '';
-      return render(req, snapshot, room, page, {
+      return render(snapshot, room, page, {
         highlight: eventId,
         // Two messages of one sender in one minute: the excerpt keeps titles apart.
         title: `${room.name}: message from ${sender} at ${utcDateTime(page.event.origin_server_ts)}${excerpt ? `: “${clip(excerpt, 60)}”` : ''}`,
@@ -149,7 +103,7 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
       const members = await deps.reader.members(room.roomId).catch(() => [...snapshot.members.values()]);
       const page: TimelinePage = { events: [thread.root, ...thread.replies], members, hasEarlier: false, hasLater: false };
       const rootBody = typeof thread.root.content['body'] === 'string' ? thread.root.content['body'] : 'a message';
-      return render(req, snapshot, room, page, {
+      return render(snapshot, room, page, {
         mode: 'thread',
         highlight: rootId,
         title: `${room.name}: thread “${rootBody.slice(0, 60)}”`,

@@ -1,0 +1,76 @@
+import type { MatrixEvent } from '../matrix/events.js';
+import type { TimelinePage } from '../rooms/reader.js';
+import { buildDiscussion } from './discussion.js';
+import { feedAlternate } from './feed.js';
+import { describeRoom, roomMeta, type RoomContext, type SiteContext, type TimelinePageView } from './room.js';
+import type { SpaceChildView } from './space.js';
+import { buildTimeline, isVisible } from './timeline.js';
+import { roomPath } from './urls.js';
+
+export interface TimelinePageInput {
+  room: RoomContext;
+  site: SiteContext;
+  page: TimelinePage;
+  /** Events known around the page (the snapshot's window, fetched reply targets). */
+  related: MatrixEvent[];
+  children: SpaceChildView[];
+  title: string;
+  heading: string;
+  path: string;
+  /** The latest page: described by the room's topic, and no link back to itself. */
+  latest: boolean;
+  highlight?: string | undefined;
+  note?: string | undefined;
+  mode?: 'main' | 'thread';
+}
+
+function firstBodies(events: readonly MatrixEvent[]): string[] {
+  const bodies: string[] = [];
+  for (const event of events) {
+    const body = event.content['body'];
+    if (event.type === 'm.room.message' && typeof body === 'string' && isVisible(event, 'main')) bodies.push(body);
+    if (bodies.length >= 3) break;
+  }
+  return bodies;
+}
+
+/** The view model of a timeline page: the latest messages, a page before or after an event, a permalink, a thread. */
+export function buildTimelinePage(input: TimelinePageInput): TimelinePageView {
+  const { room, site, page } = input;
+  const mode = input.mode ?? 'main';
+  const timeline = buildTimeline({
+    roomId: room.roomId,
+    roomRef: room.ref,
+    events: page.events,
+    related: input.related,
+    members: page.members,
+    highlight: input.highlight,
+    mode,
+  });
+  const first = page.events[0];
+  const last = page.events[page.events.length - 1];
+  const earlierHref = page.hasEarlier && first ? roomPath(room.ref, { before: first.event_id }) : undefined;
+  const laterHref = page.hasLater && last ? roomPath(room.ref, { after: last.event_id }) : undefined;
+  return {
+    meta: {
+      ...roomMeta(room, site, {
+        title: input.title,
+        path: input.path,
+        // The topic describes the room's main page; other pages are described by their messages.
+        description: describeRoom(input.latest ? room : { ...room, topic: undefined }, firstBodies(page.events)),
+        prev: earlierHref,
+        next: laterHref,
+      }),
+      alternates: [feedAlternate(room)],
+    },
+    discussion: mode === 'thread' ? buildDiscussion({ timeline, publicUrl: site.publicUrl, pagePath: input.path }) : undefined,
+    room,
+    heading: input.heading,
+    timeline,
+    earlierHref,
+    laterHref,
+    latestHref: input.latest ? undefined : room.links.latest,
+    note: input.note,
+    children: input.children,
+  };
+}
