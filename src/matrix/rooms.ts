@@ -1,4 +1,5 @@
 import type { HomeserverClient } from './client.js';
+import { parsePublicRoom, type PublicRoom } from './directory.js';
 import { BadGateway, MatrixApiError } from './errors.js';
 import { isRecord, parseEvent, parseEvents, type MatrixEvent } from './events.js';
 
@@ -45,15 +46,8 @@ export interface RelationsPage {
   nextBatch: string | undefined;
 }
 
-export interface HierarchyRoom {
-  roomId: string;
-  name: string | undefined;
-  topic: string | undefined;
-  canonicalAlias: string | undefined;
-  avatarUrl: string | undefined;
-  memberCount: number;
-  worldReadable: boolean;
-  roomType: string | undefined;
+/** A room in a space's hierarchy: the directory's summary of it, and its own child links. */
+export interface HierarchyRoom extends PublicRoom {
   childrenState: MatrixEvent[];
 }
 
@@ -120,19 +114,8 @@ export function parseHierarchy(raw: unknown): HierarchyPage {
   if (!isRecord(raw) || !Array.isArray(raw['rooms'])) throw shapeError('hierarchy');
   const rooms: HierarchyRoom[] = [];
   for (const entry of raw['rooms']) {
-    if (!isRecord(entry) || typeof entry['room_id'] !== 'string') continue;
-    const members = entry['num_joined_members'];
-    rooms.push({
-      roomId: entry['room_id'],
-      name: optionalString(entry['name']),
-      topic: optionalString(entry['topic']),
-      canonicalAlias: optionalString(entry['canonical_alias']),
-      avatarUrl: optionalString(entry['avatar_url']),
-      memberCount: typeof members === 'number' && members >= 0 ? Math.floor(members) : 0,
-      worldReadable: entry['world_readable'] === true,
-      roomType: optionalString(entry['room_type']),
-      childrenState: parseEvents(entry['children_state']),
-    });
+    const room = parsePublicRoom(entry);
+    if (room && isRecord(entry)) rooms.push({ ...room, childrenState: parseEvents(entry['children_state']) });
   }
   return { rooms, nextBatch: optionalString(raw['next_batch']) };
 }
