@@ -55,8 +55,12 @@ export function imageBody(content: Content, type: 'image' | 'sticker'): MessageB
   const height = pixels(info['h']);
   const shown = fitThumbnail(width, height);
   const thumbnailUrl = parseMxc(info['thumbnail_url']) ? info['thumbnail_url'] : url;
-  const src = thumbnailPath(thumbnailUrl, shown.width ?? THUMBNAIL_BOX.width, shown.height ?? THUMBNAIL_BOX.height, 'scale');
-  const image: ImageView | null = src === null ? null : { src, width: shown.width, height: shown.height };
+  // Without a known size, a cropped thumbnail is exactly the box, so the <img> can still say
+  // its width and height (old browsers lay out by them, and nothing jumps while loading).
+  const known = shown.width !== null && shown.height !== null;
+  const box = { width: shown.width ?? THUMBNAIL_BOX.width, height: shown.height ?? THUMBNAIL_BOX.height };
+  const src = thumbnailPath(thumbnailUrl, box.width, box.height, known ? 'scale' : 'crop');
+  const image: ImageView | null = src === null ? null : { src, width: box.width, height: box.height };
   return {
     type,
     image,

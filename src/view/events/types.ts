@@ -35,8 +35,9 @@ export type ReplyView =
 
 export interface ImageView {
   src: string;
-  width: number | null;
-  height: number | null;
+  /** Always known: the fitted size, or the box of a cropped thumbnail. */
+  width: number;
+  height: number;
 }
 
 export type MessageBody =
