@@ -14,7 +14,7 @@ const MEDIA_ID = /^[A-Za-z0-9_-]{1,255}$/;
 /** Raster types that cannot carry script; only these are shown inline. */
 const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 /** Thumbnail sizes are snapped to a few values, so a crawler cannot ask for endless variants. */
-const THUMBNAIL_SIZES = [32, 48, 64, 96, 128, 256, 320, 480, 640, 800];
+const THUMBNAIL_SIZES = [32, 48, 64, 96, 128, 240, 256, 320, 480, 600, 640, 800];
 
 function snapSize(raw: unknown, fallback: number): number {
   const wanted = typeof raw === 'string' && /^\d{1,5}$/.test(raw) ? Number(raw) : fallback;
