@@ -130,11 +130,6 @@ export class RoomCache {
     return this.cache.peek(roomId, { allowStale: true });
   }
 
-  /** Drops a room, e.g. after a page found it no longer world-readable. */
-  forget(roomId: string): void {
-    this.cache.delete(roomId);
-  }
-
   private async load(roomId: string, stale: RoomSnapshot | undefined, signal: AbortSignal): Promise<RoomSnapshot> {
     try {
       if (stale && this.now() - stale.loadedAt < this.opts.reloadAfterMs) {
