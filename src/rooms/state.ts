@@ -160,16 +160,3 @@ export function parseRoomState(roomId: string, events: readonly MatrixEvent[]): 
     spaceChildren,
   };
 }
-
-/** Current profiles of the members in `events` (member state events). */
-export function profilesFrom(events: readonly MatrixEvent[]): Map<string, Profile> {
-  const profiles = new Map<string, Profile>();
-  for (const event of events) {
-    if (event.type !== 'm.room.member' || event.state_key === undefined) continue;
-    profiles.set(event.state_key, {
-      displayName: str(event.content['displayname']),
-      avatarUrl: str(event.content['avatar_url']),
-    });
-  }
-  return profiles;
-}

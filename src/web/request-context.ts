@@ -10,11 +10,6 @@ export interface RequestContext {
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
-/** The current request's context, if the caller runs inside one. */
-export function currentRequest(): RequestContext | undefined {
-  return storage.getStore();
-}
-
 /**
  * Counts one homeserver call against the request it runs for. Wired to HomeserverClient's
  * `onCall` hook; calls made outside any request (start-up, background work) are not counted.
