@@ -116,3 +116,31 @@ describe('lynx', () => {
     for (const empty of pagination.emptyDays) expect(seen).not.toContain(empty);
   });
 });
+
+describe('w3m', () => {
+  let viewer: RunningViewer;
+  beforeAll(async () => {
+    viewer = await startViewer();
+  });
+  afterAll(async () => viewer.close());
+
+  it('reads the room the same way: messages in order, each under its sender and time', async () => {
+    const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', TERM: 'dumb', no_proxy: '*' };
+    const { stdout } = await promisify(execFile)('w3m', ['-dump', '-cols', '200', '-O', 'UTF-8', `${viewer.url}/room/pagination:localhost`], { env, maxBuffer: 16 * 1024 * 1024 });
+    const lines = stdout.split('\n');
+    const shown: number[] = [];
+    lines.forEach((line, i) => {
+      const match = /^\s*Message (\d+)\s*$/.exec(line);
+      if (!match) return;
+      shown.push(Number(match[1]));
+      // w3m puts a blank line between the head and the body.
+      const head = lines.slice(0, i).reverse().find((l) => l.trim() !== '') ?? '';
+      expect(head, `the line above Message ${match[1]}`).toMatch(SENDERS);
+      expect(head).toMatch(/\d\d:\d\d UTC/);
+    });
+    expect(shown.length).toBeGreaterThan(20);
+    expect(shown).toEqual([...shown].sort((a, b) => a - b));
+    expect(shown.at(-1)).toBe(pagination.messages.length);
+    expect(stdout).toContain('Earlier messages');
+  });
+});
