@@ -112,18 +112,21 @@ export interface TimelinePageView {
 
 export interface WidgetDetailView extends WidgetView {
   anchor: string;
+  /** "Name (@user:server)", or the user ID when the name is not known. */
+  addedBy: string;
   addedAt: string;
   addedIso: string;
   /** The raw state, pretty-printed and bounded, for the curious. */
   raw: string;
 }
 
-export function widgetDetails(widgets: readonly WidgetView[]): WidgetDetailView[] {
+export function widgetDetails(widgets: readonly WidgetView[], names: ReadonlyMap<string, string> = new Map()): WidgetDetailView[] {
   return widgets.map((widget) => {
     const raw = JSON.stringify(widget.content, null, 2) ?? '';
     return {
       ...widget,
       anchor: `widget-${widget.eventId.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+      addedBy: names.has(widget.sender) && names.get(widget.sender) !== widget.sender ? `${names.get(widget.sender)} (${widget.sender})` : widget.sender,
       addedAt: utcDateTime(widget.ts),
       addedIso: new Date(widget.ts).toISOString(),
       raw: raw.length > 20_000 ? `${raw.slice(0, 20_000)}\n…` : raw,

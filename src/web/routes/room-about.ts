@@ -69,7 +69,9 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
   router.get('/room/:ref/widgets', async (req, res) => {
     const loaded = await loadRoom(req, res, deps, '/widgets');
     if (!loaded) return;
-    const { room } = loaded;
+    const { snapshot, room } = loaded;
+    const members = await deps.reader.members(room.roomId).catch(() => [...snapshot.members.values()]);
+    const names = new Map(members.map((m) => [m.state_key ?? '', cleanName(m.content['displayname']) ?? m.state_key ?? '']));
     const view = {
       meta: roomMeta(room, deps.site, {
         title: `${room.name}: widgets`,
@@ -77,7 +79,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
         description: `The ${room.widgets.length} widgets of the Matrix room ${room.name}, as links that open without JavaScript.`,
       }),
       room,
-      widgets: widgetDetails(room.widgets),
+      widgets: widgetDetails(room.widgets, names),
       latestHref: roomPath(room.ref),
     };
     sendPage(req, res, deps.renderer.page('widgets', view), live(loaded.snapshot.lastModified, view.meta.noindex));
