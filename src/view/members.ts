@@ -66,3 +66,12 @@ export function paginateMembers(all: MemberView[], ref: string, page: number, pa
   };
 }
 
+
+/** Display names by user ID, for pages that name people (details, widgets). */
+export function memberNames(memberEvents: readonly MatrixEvent[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const event of memberEvents) {
+    if (event.type === 'm.room.member' && event.state_key) names.set(event.state_key, cleanName(event.content['displayname']) ?? event.state_key);
+  }
+  return names;
+}

@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import { BadRequest } from '../../matrix/errors.js';
 import { buildInfo } from '../../view/info.js';
-import { cleanName } from '../../view/events/format.js';
-import { buildMembers, paginateMembers } from '../../view/members.js';
+import { buildMembers, memberNames, paginateMembers } from '../../view/members.js';
 import { roomMeta, widgetDetails } from '../../view/room.js';
 import { roomPath, roomSubPath } from '../../view/urls.js';
 import { buildSpaceChildren } from '../../view/space.js';
@@ -24,7 +23,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
     if (!loaded) return;
     const { snapshot, room } = loaded;
     const members = await deps.reader.members(room.roomId).catch(() => [...snapshot.members.values()]);
-    const names = new Map(members.map((m) => [m.state_key ?? '', cleanName(m.content['displayname']) ?? m.state_key ?? '']));
+    const names = memberNames(members);
     const children = room.isSpace ? buildSpaceChildren(await deps.reader.children(room.roomId).catch(() => [])) : [];
     const view = {
       meta: roomMeta(room, deps.site, {
@@ -71,7 +70,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
     if (!loaded) return;
     const { snapshot, room } = loaded;
     const members = await deps.reader.members(room.roomId).catch(() => [...snapshot.members.values()]);
-    const names = new Map(members.map((m) => [m.state_key ?? '', cleanName(m.content['displayname']) ?? m.state_key ?? '']));
+    const names = memberNames(members);
     const view = {
       meta: roomMeta(room, deps.site, {
         title: `${room.name}: widgets`,
