@@ -85,10 +85,17 @@ describe('/metrics', () => {
     expect((await v.get(lobby)).status).toBe(200);
     expect((await v.get(garden)).status).toBe(200);
     expect((await v.get('/no/such/page')).status).toBe(404);
-    const response = await v.get('/metrics');
+    // A request is counted when its response has finished on the server, which can be a
+    // moment after the client has it: scrape until the last one shows.
+    let response = await v.get('/metrics');
+    let text = await response.text();
+    for (let i = 0; i < 20 && sample(text, 'http_requests_total', { route: 'unmatched', status: '404' }) === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      response = await v.get('/metrics');
+      text = await response.text();
+    }
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
-    const text = await response.text();
 
     expect(sample(text, 'http_requests_total', { route: '/room/:ref', status: '200' })).toBe(3);
     expect(sample(text, 'http_requests_total', { route: 'unmatched', status: '404' })).toBe(1);
