@@ -8,10 +8,13 @@ type Encoding = 'br' | 'gzip';
 /** A rendered page and, made on first demand, its compressed forms. */
 export class RenderedPage {
   readonly etag: string;
+  /** The body as bytes, encoded once rather than on every send. */
+  readonly bytes: Buffer;
   private readonly encoded = new Map<Encoding, Buffer>();
 
   constructor(readonly body: string) {
     this.etag = strongEtag(body);
+    this.bytes = Buffer.from(body, 'utf8');
   }
 
   /** The body in `encoding`, compressed once and kept. */
@@ -47,8 +50,8 @@ export class PageCache {
     this.cache = new LRUCache<string, RenderedPage, { build: () => Promise<string> }>({
       maxSize: Math.max(1, maxBytes),
       maxEntrySize: Math.max(1, maxBytes),
-      // UTF-16 in memory, plus room for two compressed forms.
-      sizeCalculation: (page) => page.body.length * 3 + 200,
+      // The string (UTF-16) and its UTF-8 bytes, plus room for two compressed forms.
+      sizeCalculation: (page) => page.body.length * 4 + 200,
       fetchMethod: async (_key, _stale, { context }) => new RenderedPage(await context.build()),
     });
   }
@@ -73,5 +76,5 @@ export function sendRendered(req: Request, res: Response, page: RenderedPage, op
   const encoding: Encoding | undefined = accepted === 'br' || accepted === 'gzip' ? accepted : undefined;
   res.vary('Accept-Encoding');
   if (encoding) res.set('Content-Encoding', encoding);
-  sendPage(req, res, encoding ? page.encodedAs(encoding) : page.body, { ...options, etag: page.etagFor(encoding) });
+  sendPage(req, res, encoding ? page.encodedAs(encoding) : page.bytes, { ...options, etag: page.etagFor(encoding) });
 }

@@ -40,7 +40,18 @@ export async function loadRoom(req: Request, res: Response, deps: RoomDeps, suff
     return undefined;
   }
   const published = await deps.reader.isPublished(roomId);
-  return { snapshot, room: buildRoomContext(snapshot, published) };
+  return { snapshot, room: roomContextOf(snapshot, published) };
+}
+
+/** Snapshots never change, so each one's context (widgets included) is built once. */
+const contexts = new WeakMap<RoomSnapshot, { published: boolean; room: RoomContext }>();
+
+function roomContextOf(snapshot: RoomSnapshot, published: boolean): RoomContext {
+  const known = contexts.get(snapshot);
+  if (known && known.published === published) return known.room;
+  const room = buildRoomContext(snapshot, published);
+  contexts.set(snapshot, { published, room });
+  return room;
 }
 
 /** An event ID from the path or query, checked; a malformed one is a 400. */
