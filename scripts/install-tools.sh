@@ -13,6 +13,8 @@ command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 # Fonts so that screenshots show text rather than boxes.
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+# And emoji, which reactions are made of.
+[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
