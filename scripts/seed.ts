@@ -1,6 +1,8 @@
 // Seeds the test homeserver (started by scripts/homeserver.sh, which sets the MSV_* variables)
 // with users and rooms, and writes the manifest that tests read (tests/support/homeserver.ts).
 //   npx tsx scripts/seed.ts    (normally run by scripts/homeserver.sh)
+// Tests read the seeded rooms but never write into them (they make rooms of their own), so a
+// homeserver reused across runs keeps the state the manifest describes.
 import { renameSync, writeFileSync } from 'node:fs';
 import type { SeedManifest } from '../tests/support/homeserver.js';
 import { config, request, SERVER_NAME } from './seed/client.js';

@@ -94,6 +94,14 @@ export class RoomCache {
     return this.opts.maxBytes;
   }
 
+  /** The snapshot if it is cached and fresh: the cache-hit path, without a promise. */
+  fresh(roomId: string): RoomSnapshot | undefined {
+    if (this.cache.getRemainingTTL(roomId) <= 0) return undefined;
+    const snapshot = this.cache.get(roomId);
+    if (snapshot) this.stats.hits++;
+    return snapshot;
+  }
+
   /** The room's snapshot, fresh within the freshness interval, or a refusal as a typed error. */
   async get(roomId: string): Promise<RoomSnapshot> {
     const refusal = this.refused.get(roomId);

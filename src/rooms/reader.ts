@@ -184,6 +184,11 @@ export class RoomReader {
     });
   }
 
+  /** Whether the room is known to be in the public directory, if that is cached. */
+  publishedKnown(roomId: string): boolean | undefined {
+    return this.cache.peek<boolean>(`published\u0000${roomId}`);
+  }
+
   /** Whether the room is in the public directory; pages of rooms that are not get noindex. */
   async isPublished(roomId: string): Promise<boolean> {
     // A failed look-up is not cached: the page is served as unlisted (noindex) this time only.

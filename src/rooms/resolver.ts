@@ -26,6 +26,13 @@ export class RoomResolver {
     private readonly denylist: Denylist,
   ) {}
 
+  /** The room ID when it is known without asking the homeserver (the cache-hit path). */
+  known(ref: RoomRef): string | undefined {
+    if (ref.kind === 'id') return this.denylist.denies(ref.roomId) ? undefined : ref.roomId;
+    const roomId = this.aliases.get(ref.alias)?.roomId;
+    return roomId && !this.denylist.denies(roomId, [ref.alias]) ? roomId : undefined;
+  }
+
   async resolve(ref: RoomRef): Promise<string> {
     if (ref.kind === 'id') {
       if (this.denylist.denies(ref.roomId)) throw unknownRoom();

@@ -33,6 +33,11 @@ export class SizedCache {
     return this.cache.calculatedSize;
   }
 
+  /** The value if it is cached and fresh, without loading. */
+  peek<T>(key: string): T | undefined {
+    return this.cache.get(key)?.value as T | undefined;
+  }
+
   async get<T>(key: string, ttlMs: number, load: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const entry = await this.cache.fetch(key, { context: { load }, ttl: ttlMs });
     if (!entry) throw new Error(`cache load for ${key} returned nothing`);

@@ -85,13 +85,18 @@ export function sendPage(req: Request, res: Response, body: string | Buffer, opt
   res.status(status).type(options.type ?? 'html').send(body);
 }
 
-/** Paths whose bodies are already compressed (images, downloads) or streamed as they come. */
-const UNCOMPRESSED = /^\/media\//;
+/**
+ * Paths whose bodies are already compressed: media (images, downloads), and the timeline and
+ * day pages, which the page cache keeps in gzip and brotli (web/page-cache.ts).
+ */
+const PRECOMPRESSED = /^\/media\/|^\/room\/[^/]+(?:\/(?:date|event|thread)\/.*)?$/;
 
-/** gzip or brotli (compression ≥ 1.8 negotiates br) for text answers; media is left alone. */
+/**
+ * gzip or brotli (compression ≥ 1.8 negotiates br) for text answers. Precompressed paths skip
+ * the middleware altogether: it wraps every response it sees, which costs even when it ends
+ * up not compressing.
+ */
 export function compressResponses(): RequestHandler {
-  return compression({
-    threshold: 1024,
-    filter: (req, res) => !UNCOMPRESSED.test(req.path) && compression.filter(req, res),
-  });
+  const compress = compression({ threshold: 1024, filter: (req, res) => compression.filter(req, res) });
+  return (req, res, next) => (PRECOMPRESSED.test(req.path) ? next() : compress(req, res, next));
 }

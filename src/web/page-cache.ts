@@ -60,6 +60,11 @@ export class PageCache {
     return this.cache.calculatedSize;
   }
 
+  /** The page if it is cached, without building it. */
+  peek(key: string): RenderedPage | undefined {
+    return this.cache.get(key);
+  }
+
   async get(key: string, build: () => Promise<string>): Promise<RenderedPage> {
     const page = await this.cache.fetch(key, { context: { build } });
     if (!page) throw new Error('page build returned nothing');

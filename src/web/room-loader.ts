@@ -29,8 +29,9 @@ export async function loadRoom(req: Request, res: Response, deps: RoomDeps, suff
   const raw: unknown = req.params['ref'];
   const ref = typeof raw === 'string' ? parseRoomRef(raw) : null;
   if (!ref) throw new BadRequest('That is not a Matrix room ID (!id:server) or room address (#name:server).');
-  const roomId = await deps.resolver.resolve(ref);
-  const snapshot = await deps.rooms.get(roomId);
+  // A cache hit takes the synchronous path through each cache.
+  const roomId = deps.resolver.known(ref) ?? (await deps.resolver.resolve(ref));
+  const snapshot = deps.rooms.fresh(roomId) ?? (await deps.rooms.get(roomId));
   const canonical = roomRef(snapshot.state);
   // The canonical segment is the alias without its `#`; `/room/%23alias` redirects to it too.
   const canonicalSegment = canonical.startsWith('#') ? canonical.slice(1) : canonical;
@@ -39,7 +40,7 @@ export async function loadRoom(req: Request, res: Response, deps: RoomDeps, suff
     res.redirect(301, `${roomPath(canonical)}${suffix}${query}`);
     return undefined;
   }
-  const published = await deps.reader.isPublished(roomId);
+  const published = deps.reader.publishedKnown(roomId) ?? (await deps.reader.isPublished(roomId));
   return { snapshot, room: roomContextOf(snapshot, published) };
 }
 

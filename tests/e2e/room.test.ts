@@ -173,17 +173,26 @@ describe('room pages, against the seeded Synapse', () => {
   });
 
   it('shows a message sent during the test after the freshness interval', async () => {
-    await viewer.html('/room/lobby:localhost');
-    const body = `Fresh message ${Date.now()}`;
+    // A room of its own, so that runs on a reused homeserver do not pile messages into the seed.
     const alice = seed.users.alice;
-    const txn = `fresh-${Date.now()}`;
-    const sent = await fetch(
-      `${seed.homeserverUrl}/_matrix/client/v3/rooms/${encodeURIComponent(lobby.roomId)}/send/m.room.message/${txn}`,
-      { method: 'PUT', headers: { Authorization: `Bearer ${alice.accessToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ msgtype: 'm.text', body }) },
-    );
+    const api = (path: string, method: string, body: unknown): Promise<Response> =>
+      fetch(`${seed.homeserverUrl}/_matrix/client/v3${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${alice.accessToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const created = await api('/createRoom', 'POST', {
+      name: 'Freshness',
+      initial_state: [{ type: 'm.room.history_visibility', state_key: '', content: { history_visibility: 'world_readable' } }],
+    });
+    const { room_id: roomId } = (await created.json()) as { room_id: string };
+    const page = `/room/${encodeURIComponent(roomId)}`;
+    expect((await viewer.html(page)).status).toBe(200);
+    const body = `Fresh message ${Date.now()}`;
+    const sent = await api(`/rooms/${encodeURIComponent(roomId)}/send/m.room.message/fresh-${Date.now()}`, 'PUT', { msgtype: 'm.text', body });
     expect(sent.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1200));
-    const { $ } = await viewer.html('/room/lobby:localhost');
+    const { $ } = await viewer.html(page);
     expect(messages($)).toContain(body);
   });
 });

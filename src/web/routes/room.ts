@@ -27,7 +27,8 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
   const router = Router();
   /** Sends the page for this URL and snapshot version, built only if it is not cached. */
   async function respond(req: Request, res: Response, snapshot: RoomSnapshot, room: RoomContext, build: () => Promise<string>): Promise<void> {
-    const page = await deps.pages.get(pageKey(req, snapshot, room), build);
+    const key = pageKey(req, snapshot, room);
+    const page = deps.pages.peek(key) ?? (await deps.pages.get(key, build));
     sendRendered(req, res, page, {
       lastModified: snapshot.lastModified,
       maxAgeSeconds: deps.freshnessSeconds,
