@@ -10,28 +10,12 @@ import { inflateSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
-import { loadSeed } from '../support/homeserver.js';
+import { pageTypes } from '../support/page-types.js';
 import { startViewer, type RunningViewer } from '../support/viewer.js';
 
-const seed = loadSeed();
-const lobby = seed.rooms.lobby;
-const ev = (id: string | undefined): string => encodeURIComponent(id ?? '');
 
-const PAGES: Record<string, { path: string; status: number }> = {
-  directory: { path: '/', status: 200 },
-  'directory-search': { path: '/?q=lobby', status: 200 },
-  room: { path: '/room/lobby:localhost', status: 200 },
-  'room-pagination': { path: '/room/pagination:localhost', status: 200 },
-  day: { path: `/room/pagination:localhost/date/${seed.rooms.pagination.days[0]!.replace(/-/g, '/')}`, status: 200 },
-  event: { path: `/room/lobby:localhost/event/${ev(lobby.events['image'])}`, status: 200 },
-  thread: { path: `/room/lobby:localhost/thread/${ev(lobby.events['threadRoot'])}`, status: 200 },
-  info: { path: '/room/lobby:localhost/info', status: 200 },
-  members: { path: '/room/lobby:localhost/members', status: 200 },
-  widgets: { path: '/room/widgets:localhost/widgets', status: 200 },
-  'error-400': { path: '/room/not%20a%20room', status: 400 },
-  'error-403': { path: `/room/${seed.rooms.membersOnly.alias.slice(1)}`, status: 403 },
-  'error-404': { path: '/room/no-such-room:localhost', status: 404 },
-};
+/** The same page types the Nu HTML Checker sees. */
+const PAGES = pageTypes();
 
 /** Distinct colours in an 8-bit, non-interlaced RGB or RGBA PNG (what Chromium writes). */
 export function pngColours(png: Buffer, cap = 1000): number {

@@ -11,35 +11,11 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSeed } from '../support/homeserver.js';
+import { pageTypes } from '../support/page-types.js';
 import { startViewer, type RunningViewer } from '../support/viewer.js';
 
-const seed = loadSeed();
-const lobby = seed.rooms.lobby;
-const pagination = seed.rooms.pagination;
 const vnuJar = join(dirname(createRequire(import.meta.url).resolve('vnu-jar/package.json')), 'build', 'dist', 'vnu.jar');
 
-/** Page type → path and the status it must answer with. */
-export function pageTypes(): Record<string, { path: string; status: number }> {
-  const ev = (id: string | undefined) => encodeURIComponent(id ?? '');
-  return {
-    directory: { path: '/', status: 200 },
-    'directory-search': { path: '/?q=lobby', status: 200 },
-    'directory-empty-search': { path: '/?q=nothing-matches-this', status: 200 },
-    room: { path: '/room/lobby:localhost', status: 200 },
-    'room-pagination': { path: '/room/pagination:localhost', status: 200 },
-    space: { path: '/room/space:localhost', status: 200 },
-    day: { path: `/room/pagination:localhost/date/${pagination.days[0]!.replace(/-/g, '/')}`, status: 200 },
-    event: { path: `/room/lobby:localhost/event/${ev(lobby.events['image'])}`, status: 200 },
-    thread: { path: `/room/lobby:localhost/thread/${ev(lobby.events['threadRoot'])}`, status: 200 },
-    info: { path: '/room/lobby:localhost/info', status: 200 },
-    members: { path: '/room/lobby:localhost/members', status: 200 },
-    widgets: { path: '/room/widgets:localhost/widgets', status: 200 },
-    'error-400': { path: '/room/not%20a%20room', status: 400 },
-    'error-403': { path: `/room/${seed.rooms.membersOnly.alias.slice(1)}`, status: 403 },
-    'error-404': { path: '/room/no-such-room:localhost', status: 404 },
-  };
-}
 
 interface VnuMessage {
   type: string;
