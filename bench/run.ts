@@ -4,11 +4,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadSeed } from '../tests/support/homeserver.js';
 import { startSyntheticHomeserver } from './synthetic-homeserver.js';
+import { freePort } from '../tests/support/free-port.js';
 
 const root = join(import.meta.dirname, '..');
 const DURATION = process.env['BENCH_DURATION'] ?? '5s';
@@ -33,17 +33,6 @@ async function fetch(url: string, init?: RequestInit): Promise<Response> {
   } catch {
     return globalThis.fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), Connection: 'close' } });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitFor(url: string, child: ChildProcess): Promise<void> {

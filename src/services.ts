@@ -16,6 +16,7 @@ import { DirectoryService } from './rooms/directory.js';
 import type { AppDeps, UpstreamListener } from './web/app.js';
 import { countUpstreamCall } from './web/request-context.js';
 import { PageCache } from './web/page-cache.js';
+import { ListedRooms, publicDirectorySource } from './web/routes/seo.js';
 import { createRenderer } from './web/render.js';
 import { loadStaticAssets } from './web/static-assets.js';
 import { publicDir } from './paths.js';
@@ -64,6 +65,8 @@ export function createServices(config: Config, log: Logger, production: boolean)
   const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), chunkBudget: 20 });
   const widgetState = new WidgetStateLookup(api, rooms, share(0.02));
   const pages = new PageCache(share(0.06));
+  // The sitemaps' room list: the whole directory, read at most every ten minutes.
+  const listedRooms = new ListedRooms(publicDirectorySource(client, denylist), 10 * 60_000);
   const media: MediaFetcherOptions = { baseUrl: config.homeserverUrl, session, timeoutMs: config.upstreamTimeoutMs };
   const assets = loadStaticAssets(publicDir);
   const renderer = createRenderer(
@@ -77,7 +80,7 @@ export function createServices(config: Config, log: Logger, production: boolean)
     },
     production,
   );
-  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState, days, pages, upstreamListeners, assets };
+  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState, days, pages, listedRooms, upstreamListeners, assets };
 }
 
 /**

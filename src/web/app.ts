@@ -25,9 +25,8 @@ import { requestLog } from './request-log.js';
 import { securityHeaders } from './security.js';
 import { compressResponses } from './http-cache.js';
 import { feedRoutes } from './routes/feed.js';
-import { ListedRooms, publicDirectorySource, seoRoutes } from './routes/seo.js';
+import { seoRoutes, type ListedRooms } from './routes/seo.js';
 import { staticAssetRoutes, type StaticAssets } from './static-assets.js';
-import { Denylist } from '../rooms/denylist.js';
 
 export interface AppDeps {
   config: {
@@ -39,8 +38,6 @@ export interface AppDeps {
     /** Absent or 0: no per-client rate limit. */
     rateLimitPerMinute?: number;
     metricsToken?: string | undefined;
-    /** ROOM_DENYLIST, applied to the sitemaps. */
-    denylist?: readonly string[];
   };
   log: Logger;
   renderer: Renderer;
@@ -53,6 +50,8 @@ export interface AppDeps {
   widgetState: WidgetStateLookup;
   days: DayArchive;
   pages: PageCache;
+  /** Every listed, readable room, for the sitemaps. */
+  listedRooms: ListedRooms;
   /** The fingerprinted stylesheet and favicon (their URLs are in renderer.site). */
   assets: StaticAssets;
   /** HomeserverClient's `onCall` fans out to these; the app adds its metrics here. */
@@ -119,7 +118,7 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
     seoRoutes({
       publicUrl: deps.config.publicUrl,
       indexing: deps.config.indexing,
-      rooms: new ListedRooms(publicDirectorySource(deps.client, new Denylist(deps.config.denylist ?? [])), 10 * 60_000),
+      rooms: deps.listedRooms,
       // The day archive indexes at most this many chunks of history per sitemap request.
       days: { listDays: (roomId) => deps.days.listDays(roomId, 20) },
       maxAgeSeconds: 3600,

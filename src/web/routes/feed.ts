@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { buildFeed, FEED_TYPE } from '../../view/feed.js';
 import { buildTimeline, isVisible } from '../../view/timeline.js';
-import { sendPage } from '../http-cache.js';
+import { pageKey } from '../page-key.js';
+import { sendRendered } from '../page-cache.js';
 import { loadRoom } from '../room-loader.js';
 import type { RoomRouteDeps } from './room.js';
 
@@ -16,17 +17,21 @@ export function feedRoutes(deps: RoomRouteDeps): Router {
     const loaded = await loadRoom(req, res, deps, '/feed.atom');
     if (!loaded) return;
     const { snapshot, room } = loaded;
-    const page = deps.reader.latest(snapshot, (event) => isVisible(event, 'main'));
-    const timeline = buildTimeline({
-      roomId: room.roomId,
-      roomRef: room.ref,
-      events: page.events,
-      related: snapshot.timeline,
-      members: page.members,
-      mode: 'main',
-    });
-    const { xml } = buildFeed({ room, site: deps.site, timeline, lastModified: snapshot.lastModified });
-    sendPage(req, res, xml, {
+    // Built once per snapshot version, like the pages: feed readers poll.
+    const key = pageKey(req, snapshot, room);
+    const feed = deps.pages.peek(key) ?? (await deps.pages.get(key, async () => {
+      const page = deps.reader.latest(snapshot, (event) => isVisible(event, 'main'));
+      const timeline = buildTimeline({
+        roomId: room.roomId,
+        roomRef: room.ref,
+        events: page.events,
+        related: snapshot.timeline,
+        members: page.members,
+        mode: 'main',
+      });
+      return buildFeed({ room, site: deps.site, timeline, lastModified: snapshot.lastModified }).xml;
+    }));
+    sendRendered(req, res, feed, {
       type: `${FEED_TYPE}; charset=utf-8`,
       lastModified: snapshot.lastModified,
       maxAgeSeconds: deps.freshnessSeconds,
