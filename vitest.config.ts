@@ -20,7 +20,7 @@ export default defineConfig({
           hookTimeout: 600_000,
           // One Synapse and two cores: running files one at a time keeps timings sane.
           pool: 'forks',
-          poolOptions: { forks: { singleFork: true } },
+          maxWorkers: 1,
         },
       },
     ],

@@ -1,4 +1,4 @@
-// `npm run audit`: Lighthouse (npm `lighthouse` 12.x, the last line that runs on Node 20)
+// `npm run audit`: Lighthouse (npm `lighthouse`, current line)
 // driving Debian's Chromium against the viewer on the seeded Synapse, and prints the SEO and
 // Accessibility scores of the room page and the directory, with every audit that fell short.
 // Targets: SEO 100, Accessibility 95 or more; the exit code says whether they were met.

@@ -2,6 +2,7 @@
 # The seeded test homeserver plus the viewer on http://localhost:${PORT:-8000}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/node24.sh
 bash scripts/homeserver.sh
 npm run build
 export MATRIX_HOMESERVER_URL="http://127.0.0.1:${HOMESERVER_PORT:-8008}"

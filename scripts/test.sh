@@ -4,6 +4,7 @@
 # global setup through scripts/homeserver.sh) and browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/node24.sh
 bash scripts/install-tools.sh
 npx tsc -p tsconfig.json --noEmit
 results="$(mktemp)"

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     },
   });
   const server = app.listen(config.port, () => {
-    log.info({ port: config.port, homeserver: config.homeserverUrl, serverName: site.serverName, guest: services.session.isGuest }, 'listening');
+    log.info({ port: config.port, homeserver: config.homeserverUrl, serverName: site.serverName, guest: services.session.isGuest, node: process.version }, 'listening');
   });
 
   // On SIGTERM (Heroku's restart) stop accepting, let in-flight requests finish, and exit

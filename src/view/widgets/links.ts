@@ -99,12 +99,8 @@ export function templateVariables(data: Record<string, unknown>, context: Templa
 export function fillTemplate(template: string, vars: ReadonlyMap<string, string>): string {
   const keys = [...vars.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
   if (keys.length === 0) return template;
-  const pattern = new RegExp(`\\$(${keys.map(escapeRegExp).join('|')})`, 'g');
+  const pattern = new RegExp(`\\$(${keys.map((key) => RegExp.escape(key)).join('|')})`, 'g');
   return template.replace(pattern, (_match, key: string) => encodeURIComponent(vars.get(key) ?? ''));
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export interface BuiltLink {
