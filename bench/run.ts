@@ -7,7 +7,6 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadSeed } from '../tests/support/homeserver.js';
-import { bigRoomsSection } from './big-rooms-bench.js';
 import { startSyntheticHomeserver } from './synthetic-homeserver.js';
 import { freePort } from '../tests/support/free-port.js';
 
@@ -153,8 +152,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' });
   if (build.status !== 0) process.stderr.write(`warning: npm run build exited ${build.status}; using what tsc emitted\n`);
-  const bigOnly = process.env['BENCH_ONLY'] === 'big';
-  if (!bigOnly) spawnSync('npm', ['run', 'homeserver'], { cwd: root, stdio: 'ignore' });
+  spawnSync('npm', ['run', 'homeserver'], { cwd: root, stdio: 'ignore' });
+  const seed = loadSeed();
 
   say(`# Benchmark run`);
   say();
@@ -162,9 +161,6 @@ async function main(): Promise<void> {
   say(`- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${spawnSync('wrk', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim()}`);
   say(`- wrk -t2, ${DURATION} per run, loopback; viewer: NODE_ENV=production, LOG_LEVEL=info (to /dev/null), RATE_LIMIT_PER_MINUTE=0`);
   say();
-  // BENCH_ONLY=big runs the big-rooms section alone (it needs no Synapse).
-  if (bigOnly) return bigRoomsSection(startViewer, say);
-  const seed = loadSeed();
 
   // --- Cached room page against the baseline -------------------------------------------
   const viewer = await startViewer(seed.homeserverUrl);
@@ -225,13 +221,13 @@ async function main(): Promise<void> {
     say(`| ${label} | ${response.status} | ${(await upstreamCalls(viewer)) - before} |`);
   }
   const coldRoom = `/room/${seed.rooms.pagination.alias.slice(1)}`;
-  const loadsBefore = await upstreamCalls(viewer, 'context');
+  const loadsBefore = await upstreamCalls(viewer, 'initialSync');
   const callsBefore = await upstreamCalls(viewer);
   const burst = await Promise.all(Array.from({ length: 100 }, () => fetch(`${viewer.url}${coldRoom}`).then(async (r) => (await r.text(), r.status))));
   say();
   say(
     `100 concurrent requests for one cold room (${coldRoom}): statuses ${[...new Set(burst)].join(', ')}; ` +
-      `room loads (/context) ${(await upstreamCalls(viewer, 'context')) - loadsBefore}, upstream calls in all ${(await upstreamCalls(viewer)) - callsBefore}`,
+      `room loads (initialSync) ${(await upstreamCalls(viewer, 'initialSync')) - loadsBefore}, upstream calls in all ${(await upstreamCalls(viewer)) - callsBefore}`,
   );
   say();
   await viewer.stop();

@@ -13,6 +13,12 @@ export interface Config {
   readonly cacheMaxBytes: number;
   /** How long a cached room is served before it is brought up to date. */
   readonly freshnessMs: number;
+  /**
+   * The longest a cache in front of the viewer (a CDN) may serve a page without asking again:
+   * max-age plus stale-while-revalidate of any page stays within it, so what a room takes back
+   * leaves every cache within ROOM_FRESHNESS_SECONDS + 1 s + this.
+   */
+  readonly cdnMaxAgeSeconds: number;
   /** How long an unused room stays in the cache at all. */
   readonly cacheTtlMs: number;
   readonly upstreamTimeoutMs: number;
@@ -110,6 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
     // Procfile gives V8, well inside a 512 MB dyno.
     cacheMaxBytes: integer(env, 'CACHE_MAX_MB', 64, 1, 64 * 1024) * MB,
     freshnessMs: integer(env, 'ROOM_FRESHNESS_SECONDS', 10, 1, 86_400) * 1000,
+    cdnMaxAgeSeconds: integer(env, 'CDN_MAX_AGE_SECONDS', 3600, 0, 7 * 86_400),
     cacheTtlMs: integer(env, 'CACHE_TTL_SECONDS', 3600, 10, 7 * 86_400) * 1000,
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
     upstreamConcurrency: integer(env, 'UPSTREAM_CONCURRENCY', 8, 1, 256),

@@ -2,7 +2,6 @@ import { MatrixApiError, NotFound } from '../matrix/errors.js';
 import { isRecord, type MatrixEvent } from '../matrix/events.js';
 import type { HierarchyRoom, RoomApi } from '../matrix/rooms.js';
 import type { RoomCache } from './cache.js';
-import { RoomMembers, type MemberList } from './members.js';
 import { rollBack, rollForward } from './profiles.js';
 import type { RoomSnapshot } from './snapshot.js';
 import { SizedCache } from './sized-cache.js';
@@ -47,7 +46,6 @@ const isCreate = (event: MatrixEvent | undefined): boolean => event?.type === 'm
  */
 export class RoomReader {
   private readonly cache: SizedCache;
-  private readonly members: RoomMembers;
 
   constructor(
     private readonly api: RoomApi,
@@ -55,7 +53,6 @@ export class RoomReader {
     private readonly opts: ReaderOptions,
   ) {
     this.cache = new SizedCache(opts.maxBytes);
-    this.members = new RoomMembers(api, this.cache);
   }
 
   get calculatedSize(): number {
@@ -166,14 +163,9 @@ export class RoomReader {
     });
   }
 
-  /** Joined members, within the byte bound (for the members page and the info page's servers). */
-  memberList(roomId: string): Promise<MemberList> {
-    return this.members.list(roomId);
-  }
-
-  /** `known` member events, with those of the other `userIds` looked up one by one (a few at most). */
-  profiles(roomId: string, userIds: Iterable<string>, known: readonly MatrixEvent[]): Promise<MatrixEvent[]> {
-    return this.members.profiles(roomId, userIds, known);
+  /** Joined members' member events. */
+  async members(roomId: string): Promise<MatrixEvent[]> {
+    return this.cache.get(`members\u0000${roomId}`, MEMBERS_TTL, (signal) => this.api.members(roomId, signal));
   }
 
   /** A space's children, one level deep, the space itself left out. */

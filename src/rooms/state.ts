@@ -18,10 +18,7 @@ export interface PowerLevels {
   notifications: Record<string, number>;
 }
 
-/**
- * The parts of a room's current state the pages show, every field checked. Members are not
- * part of it: a cold room never loads its member list (see rooms/members.ts).
- */
+/** The parts of a room's current state the pages show, every field checked. */
 export interface RoomState {
   roomId: string;
   name: string | undefined;
@@ -31,6 +28,9 @@ export interface RoomState {
   altAliases: string[];
   joinRule: string | undefined;
   historyVisibility: string | undefined;
+  /** Who set the current history visibility, and when (ms): why the room is readable here. */
+  historyVisibilitySetBy: string | undefined;
+  historyVisibilitySetAt: number | undefined;
   guestAccess: string | undefined;
   encryption: string | undefined;
   roomVersion: string;
@@ -40,6 +40,10 @@ export interface RoomState {
   predecessor: { roomId: string; eventId: string | undefined } | undefined;
   tombstone: { replacementRoom: string; body: string | undefined } | undefined;
   powerLevels: PowerLevels;
+  /** Joined members' profiles, current. */
+  joinedCount: number;
+  /** Servers of joined members, most members first. */
+  servers: string[];
   /** Widget and layout state events, kept raw for the widgets view model. */
   widgetEvents: MatrixEvent[];
   /** `m.space.child` events with a `via` list: the children of a space. */
@@ -116,10 +120,17 @@ export function parseRoomState(roomId: string, events: readonly MatrixEvent[]): 
   const predecessor = isRecord(createContent['predecessor']) ? createContent['predecessor'] : undefined;
   const aliases = content('m.room.canonical_alias');
   const tombstone = content('m.room.tombstone');
+  const visibility = byKey.get('m.room.history_visibility\u0000');
+  const joined = new Map<string, number>();
+  let joinedCount = 0;
   const widgetEvents: MatrixEvent[] = [];
   const spaceChildren: MatrixEvent[] = [];
   for (const event of byKey.values()) {
-    if (WIDGET_STATE_TYPES.has(event.type)) {
+    if (event.type === 'm.room.member' && event.content['membership'] === 'join') {
+      joinedCount++;
+      const server = event.state_key?.slice(event.state_key.indexOf(':') + 1);
+      if (server) joined.set(server, (joined.get(server) ?? 0) + 1);
+    } else if (WIDGET_STATE_TYPES.has(event.type)) {
       widgetEvents.push(event);
     } else if (event.type === 'm.space.child' && Array.isArray(event.content['via']) && event.content['via'].length > 0) {
       spaceChildren.push(event);
@@ -133,7 +144,9 @@ export function parseRoomState(roomId: string, events: readonly MatrixEvent[]): 
     canonicalAlias: str(aliases?.['alias']),
     altAliases: Array.isArray(aliases?.['alt_aliases']) ? aliases['alt_aliases'].filter((a): a is string => typeof a === 'string') : [],
     joinRule: str(content('m.room.join_rules')?.['join_rule']),
-    historyVisibility: str(content('m.room.history_visibility')?.['history_visibility']),
+    historyVisibility: str(visibility?.content['history_visibility']),
+    historyVisibilitySetBy: visibility?.sender,
+    historyVisibilitySetAt: visibility?.origin_server_ts,
     guestAccess: str(content('m.room.guest_access')?.['guest_access']),
     encryption: str(content('m.room.encryption')?.['algorithm']),
     roomVersion,
@@ -147,6 +160,8 @@ export function parseRoomState(roomId: string, events: readonly MatrixEvent[]): 
       ? { replacementRoom: tombstone['replacement_room'], body: str(tombstone['body']) }
       : undefined,
     powerLevels: parsePowerLevels(content('m.room.power_levels'), creator),
+    joinedCount,
+    servers: [...joined.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([server]) => server),
     widgetEvents,
     spaceChildren,
   };

@@ -23,7 +23,7 @@ import { clientRateLimit } from './rate-limit.js';
 import { requestContext } from './request-context.js';
 import { requestLog } from './request-log.js';
 import { securityHeaders } from './security.js';
-import { compressResponses } from './http-cache.js';
+import { cachePolicy, compressResponses } from './http-cache.js';
 import { feedRoutes } from './routes/feed.js';
 import { seoRoutes, type ListedRooms } from './routes/seo.js';
 import { staticAssetRoutes, type StaticAssets } from './static-assets.js';
@@ -33,6 +33,7 @@ export interface AppDeps {
     publicUrl: string;
     indexing: boolean;
     freshnessMs: number;
+    cdnMaxAgeSeconds: number;
     mediaMaxBytes: number;
     membersPageSize: number;
     /** Absent or 0: no per-client rate limit. */
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
   app.get('/metrics', metrics.endpoint);
   // Operators' endpoints and static files are above this line, so they are never limited.
   app.use(clientRateLimit(deps.config.rateLimitPerMinute ?? 0));
+  const cache = cachePolicy(deps.config.freshnessMs / 1000, deps.config.cdnMaxAgeSeconds);
   const roomDeps = {
     resolver: deps.resolver,
     rooms: deps.rooms,
@@ -93,7 +95,7 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
     pages: deps.pages,
     renderer: deps.renderer,
     site: { publicUrl: deps.config.publicUrl, siteName: deps.renderer.site.name, indexing: deps.config.indexing },
-    freshnessSeconds: Math.max(1, Math.round(deps.config.freshnessMs / 1000)),
+    cache,
   };
   // Room pages are most of the traffic, so their routers come first.
   app.use(roomRoutes(roomDeps));
@@ -111,7 +113,7 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
         siteName: deps.renderer.site.name,
         defaultServer: deps.renderer.site.serverName,
       },
-      maxAgeSeconds: Math.max(1, Math.round(deps.config.freshnessMs / 1000)),
+      freshness: cache.live,
     }),
   );
   app.use(
@@ -121,7 +123,7 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
       rooms: deps.listedRooms,
       // The day archive indexes at most this many chunks of history per sitemap request.
       days: { listDays: (roomId) => deps.days.listDays(roomId, 20) },
-      maxAgeSeconds: 3600,
+      freshness: cache.settled,
     }),
   );
   app.use(mediaRoutes({ fetcher: deps.media, maxBytes: deps.config.mediaMaxBytes }));

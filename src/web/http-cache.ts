@@ -7,11 +7,34 @@ import { createHash } from 'node:crypto';
 import compression from 'compression';
 import type { Request, RequestHandler, Response } from 'express';
 
-export interface CacheOptions {
-  /** Freshness in seconds: short for live pages, long for past days. */
+/** The caching headers' two numbers, in seconds. */
+export interface Freshness {
   maxAgeSeconds: number;
-  /** How long a cache may serve a stale copy while it revalidates; default six times max-age, at most a day. */
-  staleSeconds?: number;
+  staleSeconds: number;
+}
+
+/**
+ * How long caches in front of the viewer may keep its answers. Live pages change with the
+ * room, so their max-age is the freshness interval. Nothing is kept longer than `boundSeconds`
+ * (max-age plus stale-while-revalidate), past days and sitemaps included: a page may always
+ * change, because a room can take back what it said, so no cache may keep an old copy for
+ * long. Past days and sitemaps take the bound whole, half fresh and half stale.
+ */
+export interface CachePolicy {
+  live: Freshness;
+  settled: Freshness;
+}
+
+export function cachePolicy(freshnessSeconds: number, boundSeconds: number): CachePolicy {
+  const bound = Math.max(0, Math.floor(boundSeconds));
+  const maxAge = Math.min(Math.max(1, Math.round(freshnessSeconds)), bound);
+  return {
+    live: { maxAgeSeconds: maxAge, staleSeconds: Math.min(maxAge * 6, bound - maxAge) },
+    settled: { maxAgeSeconds: Math.ceil(bound / 2), staleSeconds: Math.floor(bound / 2) },
+  };
+}
+
+export interface CacheOptions extends Freshness {
   /** When the content last changed (ms since the epoch): the snapshot's, or the newest event's. */
   lastModified?: number | undefined;
   /** Sets `X-Robots-Tag: noindex` too, for pages whose meta says noindex (and for non-HTML). */
@@ -24,9 +47,8 @@ export interface CacheOptions {
 }
 
 /** `public, max-age=…, stale-while-revalidate=…` */
-export function cacheControl(maxAgeSeconds: number, staleSeconds = Math.min(maxAgeSeconds * 6, 86_400)): string {
-  const maxAge = Math.max(0, Math.floor(maxAgeSeconds));
-  return `public, max-age=${maxAge}, stale-while-revalidate=${Math.max(0, Math.floor(staleSeconds))}`;
+export function cacheControl({ maxAgeSeconds, staleSeconds }: Freshness): string {
+  return `public, max-age=${Math.max(0, Math.floor(maxAgeSeconds))}, stale-while-revalidate=${Math.max(0, Math.floor(staleSeconds))}`;
 }
 
 /** A strong validator: the body's hash. Pages hold no clock, so the same content gives the same tag. */
@@ -75,7 +97,7 @@ export function sendPage(req: Request, res: Response, body: string | Buffer, opt
       : undefined;
   res.set('ETag', etag);
   if (lastModified !== undefined) res.set('Last-Modified', new Date(lastModified).toUTCString());
-  res.set('Cache-Control', cacheControl(options.maxAgeSeconds, options.staleSeconds));
+  res.set('Cache-Control', cacheControl(options));
   if (options.noindex) res.set('X-Robots-Tag', 'noindex');
   const conditional = status === 200 && (req.method === 'GET' || req.method === 'HEAD');
   if (conditional && isNotModified(req.headers, etag, lastModified)) {

@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheControl, isNotModified, sendPage, strongEtag } from '../../src/web/http-cache.js';
+import { cacheControl, cachePolicy, isNotModified, sendPage, strongEtag } from '../../src/web/http-cache.js';
 
 describe('conditional requests', () => {
   const etag = strongEtag('body');
@@ -33,9 +33,18 @@ describe('conditional requests', () => {
   });
 
   it('writes Cache-Control with stale-while-revalidate', () => {
-    expect(cacheControl(10)).toBe('public, max-age=10, stale-while-revalidate=60');
-    expect(cacheControl(86_400 * 30)).toBe('public, max-age=2592000, stale-while-revalidate=86400');
-    expect(cacheControl(60, 5)).toBe('public, max-age=60, stale-while-revalidate=5');
+    expect(cacheControl({ maxAgeSeconds: 60, staleSeconds: 5 })).toBe('public, max-age=60, stale-while-revalidate=5');
+  });
+
+  it('keeps every page, past days included, within the CDN bound', () => {
+    expect(cachePolicy(10, 3600)).toEqual({ live: { maxAgeSeconds: 10, staleSeconds: 60 }, settled: { maxAgeSeconds: 1800, staleSeconds: 1800 } });
+    // A bound shorter than six freshness intervals cuts stale-while-revalidate, then max-age.
+    expect(cachePolicy(10, 30).live).toEqual({ maxAgeSeconds: 10, staleSeconds: 20 });
+    expect(cachePolicy(10, 5).live).toEqual({ maxAgeSeconds: 5, staleSeconds: 0 });
+    expect(cachePolicy(10, 0)).toEqual({ live: { maxAgeSeconds: 0, staleSeconds: 0 }, settled: { maxAgeSeconds: 0, staleSeconds: 0 } });
+    for (const bound of [0, 1, 7, 3600, 86_400]) {
+      for (const f of [cachePolicy(10, bound).live, cachePolicy(10, bound).settled]) expect(f.maxAgeSeconds + f.staleSeconds).toBeLessThanOrEqual(bound);
+    }
   });
 });
 
@@ -45,8 +54,8 @@ describe('sendPage', () => {
   const lm = Date.UTC(2026, 0, 2, 3, 4, 5);
   beforeAll(async () => {
     const app = express();
-    app.get('/page', (req, res) => sendPage(req, res, '<p>hi</p>', { lastModified: lm, maxAgeSeconds: 30, noindex: true }));
-    app.get('/future', (req, res) => sendPage(req, res, 'x', { lastModified: Date.now() + 3_600_000, maxAgeSeconds: 30 }));
+    app.get('/page', (req, res) => sendPage(req, res, '<p>hi</p>', { lastModified: lm, maxAgeSeconds: 30, staleSeconds: 180, noindex: true }));
+    app.get('/future', (req, res) => sendPage(req, res, 'x', { lastModified: Date.now() + 3_600_000, maxAgeSeconds: 30, staleSeconds: 180 }));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -17,9 +17,6 @@ export interface DayRouteDeps extends RoomRouteDeps {
   days: DayArchive;
 }
 
-/** A day that is over never changes: caches may keep its pages for a day. */
-const PAST_DAY_MAX_AGE = 86_400;
-
 /** `/room/{ref}/date/{yyyy}/{mm}/{dd}`: the archive, one UTC day, in pages with stable URLs. */
 export function dayRoutes(deps: DayRouteDeps): Router {
   const router = Router();
@@ -50,7 +47,7 @@ export function dayRoutes(deps: DayRouteDeps): Router {
         previousDay: dayLink(room.ref, result.previousDay),
         nextDay: dayLink(room.ref, result.nextDay),
       };
-      sendPage(req, res, deps.renderer.page('day-empty', view), { maxAgeSeconds: deps.freshnessSeconds, noindex: true, status: 404 });
+      sendPage(req, res, deps.renderer.page('day-empty', view), { ...deps.cache.live, noindex: true, status: 404 });
       return;
     }
     const data = result.data;
@@ -89,7 +86,8 @@ export function dayRoutes(deps: DayRouteDeps): Router {
       return deps.renderer.page('day', view);
     });
     sendRendered(req, res, rendered, {
-      maxAgeSeconds: data.past ? PAST_DAY_MAX_AGE : deps.freshnessSeconds,
+      // A past day's messages do not change, but a redaction may still take one back.
+      ...(data.past ? deps.cache.settled : deps.cache.live),
       lastModified: data.lastModified,
       noindex: !deps.site.indexing || room.unlisted,
     });

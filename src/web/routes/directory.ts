@@ -5,15 +5,15 @@ import type { WidgetStateLookup } from '../../rooms/widget-state.js';
 import { buildDirectoryView, type DirectoryContext } from '../../view/directory.js';
 import { queryString, isServerName } from '../query.js';
 import type { Renderer } from '../render.js';
-import { sendPage } from '../http-cache.js';
+import { sendPage, type Freshness } from '../http-cache.js';
 
 export interface DirectoryRouteDeps {
   directory: DirectoryService;
   renderer: Renderer;
   context: Omit<DirectoryContext, 'widgetState'>;
   widgetState: WidgetStateLookup;
-  /** Cache-Control max-age for the directory, in seconds. */
-  maxAgeSeconds: number;
+  /** Cache-Control of the directory: a live page. */
+  freshness: Freshness;
 }
 
 export function directoryRoutes(deps: DirectoryRouteDeps): Router {
@@ -31,7 +31,7 @@ export function directoryRoutes(deps: DirectoryRouteDeps): Router {
     const page = await deps.directory.page(query);
     const widgetState = await deps.widgetState.forRooms(page.rooms.map((r) => r.roomId), 1500);
     const view = buildDirectoryView(page, query, { ...deps.context, widgetState });
-    sendPage(req, res, deps.renderer.page('directory', view), { maxAgeSeconds: deps.maxAgeSeconds, noindex: view.meta.noindex });
+    sendPage(req, res, deps.renderer.page('directory', view), { ...deps.freshness, noindex: view.meta.noindex });
   });
   return router;
 }

@@ -34,7 +34,7 @@ export function feedRoutes(deps: RoomRouteDeps): Router {
     sendRendered(req, res, feed, {
       type: `${FEED_TYPE}; charset=utf-8`,
       lastModified: snapshot.lastModified,
-      maxAgeSeconds: deps.freshnessSeconds,
+      ...deps.cache.live,
       noindex: !deps.site.indexing || room.unlisted,
     });
   });

@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import { BadRequest } from '../../matrix/errors.js';
 import { buildInfo } from '../../view/info.js';
-import { buildMembers, memberNames, paginateMembers, partialNote } from '../../view/members.js';
-import { serversOf } from '../../rooms/members.js';
+import { buildMembers, memberNames, paginateMembers } from '../../view/members.js';
 import { roomMeta, widgetDetails } from '../../view/room.js';
 import { roomPath, roomSubPath } from '../../view/urls.js';
 import { buildSpaceChildren } from '../../view/space.js';
@@ -17,21 +16,14 @@ export interface AboutRouteDeps extends RoomRouteDeps {
 /** The pages about a room rather than its messages: details, members, widgets. */
 export function roomAboutRoutes(deps: AboutRouteDeps): Router {
   const router = Router();
-  const live = (lastModified: number, noindex: boolean) => ({ lastModified, maxAgeSeconds: deps.freshnessSeconds, noindex });
+  const live = (lastModified: number, noindex: boolean) => ({ lastModified, ...deps.cache.live, noindex });
 
   router.get('/room/:ref/info', async (req, res) => {
     const loaded = await loadRoom(req, res, deps, '/info');
     if (!loaded) return;
     const { snapshot, room } = loaded;
-    const { state } = snapshot;
-    const list = await deps.reader.memberList(room.roomId).catch(() => undefined);
-    const people = [state.creator, ...Object.keys(state.powerLevels.users)].filter((id): id is string => id !== undefined);
-    const names = memberNames(await deps.reader.profiles(room.roomId, people, [...(list?.events ?? []), ...snapshot.members.values()]));
-    const membership = {
-      joinedCount: list?.joinedCount,
-      servers: serversOf(list?.events ?? []),
-      listedOf: list && !list.complete ? list.events.length : undefined,
-    };
+    const members = await deps.reader.members(room.roomId).catch(() => [...snapshot.members.values()]);
+    const names = memberNames(members);
     const children = room.isSpace ? buildSpaceChildren(await deps.reader.children(room.roomId).catch(() => [])) : [];
     const view = {
       meta: roomMeta(room, deps.site, {
@@ -41,7 +33,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
         description: `Details of the Matrix room ${room.name}: addresses, version, join rules, encryption, members, widgets and how to join.`,
       }),
       room,
-      info: buildInfo(state, names, membership),
+      info: buildInfo(snapshot.state, names),
       children,
     };
     sendPage(req, res, deps.renderer.page('info', view), live(snapshot.lastModified, view.meta.noindex));
@@ -55,10 +47,8 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
     const loaded = await loadRoom(req, res, deps, '/members');
     if (!loaded) return;
     const { snapshot, room } = loaded;
-    const list = await deps.reader.memberList(room.roomId);
-    const all = buildMembers(list.events, snapshot.state.powerLevels, !list.complete);
-    const note = list.complete ? undefined : partialNote(list.joinedCount, list.events.length);
-    const page = paginateMembers(all, room.ref, rawPage ? Number(rawPage) : 1, deps.membersPageSize, { note, total: list.joinedCount });
+    const all = buildMembers(await deps.reader.members(room.roomId), snapshot.state.powerLevels);
+    const page = paginateMembers(all, room.ref, rawPage ? Number(rawPage) : 1, deps.membersPageSize);
     const view = {
       meta: roomMeta(room, deps.site, {
         title: `${room.name}: members${page.page > 1 ? `, page ${page.page}` : ''}`,
@@ -79,8 +69,8 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
     const loaded = await loadRoom(req, res, deps, '/widgets');
     if (!loaded) return;
     const { snapshot, room } = loaded;
-    const senders = room.widgets.map((widget) => widget.sender);
-    const names = memberNames(await deps.reader.profiles(room.roomId, senders, [...snapshot.members.values()]));
+    const members = await deps.reader.members(room.roomId).catch(() => [...snapshot.members.values()]);
+    const names = memberNames(members);
     const view = {
       meta: roomMeta(room, deps.site, {
         title: `${room.name}: widgets`,

@@ -12,6 +12,7 @@ import { queryString } from '../query.js';
 import type { Renderer } from '../render.js';
 import { pageKey } from '../page-key.js';
 import { sendRendered, type PageCache } from '../page-cache.js';
+import type { CachePolicy } from '../http-cache.js';
 import { clip } from '../../view/page.js';
 import { eventIdParam, loadRoom, type RoomDeps } from '../room-loader.js';
 
@@ -19,7 +20,7 @@ export interface RoomRouteDeps extends RoomDeps {
   renderer: Renderer;
   pages: PageCache;
   site: SiteContext;
-  freshnessSeconds: number;
+  cache: CachePolicy;
 }
 
 /** The timeline pages: the latest messages, pages before and after an event, an event in context, a thread. */
@@ -31,7 +32,7 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
     const page = deps.pages.peek(key) ?? (await deps.pages.get(key, build));
     sendRendered(req, res, page, {
       lastModified: snapshot.lastModified,
-      maxAgeSeconds: deps.freshnessSeconds,
+      ...deps.cache.live,
       noindex: !deps.site.indexing || room.unlisted,
     });
   }
@@ -101,8 +102,7 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
     const { snapshot, room } = loaded;
     await respond(req, res, snapshot, room, async () => {
       const thread = await deps.reader.thread(room.roomId, rootId);
-      const senders = [thread.root, ...thread.replies].map((event) => event.sender);
-      const members = await deps.reader.profiles(room.roomId, senders, [...snapshot.members.values()]);
+      const members = await deps.reader.members(room.roomId).catch(() => [...snapshot.members.values()]);
       const page: TimelinePage = { events: [thread.root, ...thread.replies], members, hasEarlier: false, hasLater: false };
       const rootBody = typeof thread.root.content['body'] === 'string' ? thread.root.content['body'] : 'a message';
       return render(snapshot, room, page, {

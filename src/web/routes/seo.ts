@@ -12,7 +12,7 @@ import { parseRoomRef } from '../../matrix/ids.js';
 import type { Denylist } from '../../rooms/denylist.js';
 import { MAX_URLS, robotsTxt, sitemapIndexXml, splitForSitemaps, urlsetXml, type SitemapUrl } from '../../view/sitemap.js';
 import { absoluteUrl, dayPath, roomPath, roomSegment } from '../../view/urls.js';
-import { cacheControl, sendPage } from '../http-cache.js';
+import { cacheControl, sendPage, type Freshness } from '../http-cache.js';
 
 /** The day archive's answer to "which days of this room have messages". */
 export interface DayLister {
@@ -92,8 +92,8 @@ export interface SeoRouteDeps {
   indexing: boolean;
   rooms: ListedRooms;
   days: DayLister;
-  /** Cache-Control max-age of the sitemaps, in seconds. */
-  maxAgeSeconds: number;
+  /** Cache-Control of the sitemaps and robots.txt. */
+  freshness: Freshness;
 }
 
 /** `/sitemaps/room/{segment}.xml`, the segment as in the room's own URLs. */
@@ -111,7 +111,7 @@ export function seoRoutes(deps: SeoRouteDeps): Router {
   const xml = 'application/xml; charset=utf-8';
 
   router.get('/robots.txt', (_req, res) => {
-    res.set('Cache-Control', cacheControl(3600)).type('text/plain; charset=utf-8');
+    res.set('Cache-Control', cacheControl(deps.freshness)).type('text/plain; charset=utf-8');
     res.send(robotsTxt({ indexing: deps.indexing, sitemap: abs('/sitemap.xml') }));
   });
 
@@ -132,7 +132,7 @@ export function seoRoutes(deps: SeoRouteDeps): Router {
       ...rooms.map((room) => ({ loc: abs(roomSitemapPath(room.ref)) })),
     ];
     // A sitemap index has the same 50,000-entry limit; past it, rooms' day sitemaps are left out.
-    sendPage(req, res, sitemapIndexXml(entries.slice(0, MAX_URLS)), { type: xml, maxAgeSeconds: deps.maxAgeSeconds });
+    sendPage(req, res, sitemapIndexXml(entries.slice(0, MAX_URLS)), { type: xml, ...deps.freshness });
   });
 
   router.get('/sitemaps/:file', async (req, res, next) => {
@@ -141,7 +141,7 @@ export function seoRoutes(deps: SeoRouteDeps): Router {
     const { parts } = await roomParts();
     const part = parts[Number(match[1]) - 1];
     if (!part) throw new NotFound('There is no such sitemap.');
-    sendPage(req, res, urlsetXml(part), { type: xml, maxAgeSeconds: deps.maxAgeSeconds });
+    sendPage(req, res, urlsetXml(part), { type: xml, ...deps.freshness });
   });
 
   router.get('/sitemaps/room/:file', async (req, res) => {
@@ -156,7 +156,7 @@ export function seoRoutes(deps: SeoRouteDeps): Router {
     const urls = days.map((d) => ({ loc: abs(dayPath(room.ref, d.day)), lastmod: d.lastModified }));
     // One room has far fewer than 50,000 days (137 years); the first part is the whole list.
     const lastModified = days.reduce((max, d) => Math.max(max, d.lastModified), 0) || undefined;
-    sendPage(req, res, urlsetXml(splitForSitemaps(urls)[0] ?? []), { type: xml, maxAgeSeconds: deps.maxAgeSeconds, lastModified });
+    sendPage(req, res, urlsetXml(splitForSitemaps(urls)[0] ?? []), { type: xml, ...deps.freshness, lastModified });
   });
 
   return router;

@@ -1,0 +1,124 @@
+import { LRUCache } from 'lru-cache';
+
+/** What moved a room's epoch. */
+export type EpochReason =
+  | 'redaction'
+  | 'history-visibility'
+  | 'join-rule'
+  | 'publication'
+  | 'tombstone'
+  | 'profile'
+  /** The viewer could not follow every event since it last looked (a cold load, a reload). */
+  | 'reload'
+  /** The room stopped being world-readable: everything of it is dropped. */
+  | 'withdrawn';
+
+export interface EpochChange {
+  roomId: string;
+  epoch: number;
+  reasons: readonly EpochReason[];
+  /** Event IDs the change redacted, where known (for the archive's store). */
+  redacted: readonly string[];
+  /** The room may no longer be shown: every cache drops all it holds of it. */
+  withdrawn: boolean;
+}
+
+export type EpochListener = (change: EpochChange) => void;
+
+/** Why a room is left out of the listings although a listing may still name it. */
+export type Withdrawal = 'unreadable' | 'unlisted';
+
+interface Known {
+  epoch: number;
+  /** When the epoch began (ms): pages derived from it are never older than this. */
+  since: number;
+  withdrawal: Withdrawal | undefined;
+}
+
+/**
+ * The room epoch: one number per room that every cache entry derived from the room carries
+ * in its key (rendered pages, context pages, reply targets, threads, members, days, feeds).
+ * It moves when the viewer sees something that takes content back (a redaction; a change of
+ * history visibility, join rule, publication, name, topic or avatar; a tombstone), and when
+ * it cannot tell (a cold load). An entry with an older epoch is never found again, and the
+ * listeners drop what they hold of the room, so an old copy is neither served nor kept.
+ *
+ * Epochs come from one counter for all rooms, so a room forgotten here and met again starts
+ * an epoch no entry has ever carried: forgetting is safe, and the map is bounded.
+ */
+export class RoomEpochs {
+  private counter = 0;
+  private readonly rooms: LRUCache<string, Known>;
+  private readonly listeners: EpochListener[] = [];
+
+  constructor(
+    maxRooms = 100_000,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.rooms = new LRUCache<string, Known>({ max: maxRooms });
+  }
+
+  /** Called on every move, withdrawal included; listeners must not throw or wait. */
+  onChange(listener: EpochListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** The room's current epoch. */
+  of(roomId: string): number {
+    return this.known(roomId).epoch;
+  }
+
+  /** When the room's current epoch began (ms since the Unix epoch). */
+  since(roomId: string): number {
+    return this.known(roomId).since;
+  }
+
+  /** Starts a new epoch for the room and tells every listener; returns it. */
+  move(roomId: string, reasons: readonly EpochReason[], redacted: readonly string[] = []): number {
+    const previous = this.rooms.get(roomId);
+    const next: Known = { epoch: ++this.counter, since: this.now(), withdrawal: previous?.withdrawal };
+    this.rooms.set(roomId, next);
+    this.emit({ roomId, epoch: next.epoch, reasons, redacted, withdrawn: false });
+    return next.epoch;
+  }
+
+  /**
+   * The room may not be shown (`unreadable`: its history is no longer world-readable) or not
+   * listed (`unlisted`: it left the public directory). Either moves the epoch once; an
+   * unreadable room has everything dropped.
+   */
+  withdraw(roomId: string, withdrawal: Withdrawal): void {
+    const previous = this.rooms.get(roomId);
+    if (previous?.withdrawal === withdrawal || (previous?.withdrawal === 'unreadable' && withdrawal === 'unlisted')) return;
+    const next: Known = { epoch: ++this.counter, since: this.now(), withdrawal };
+    this.rooms.set(roomId, next);
+    const reasons: EpochReason[] = withdrawal === 'unreadable' ? ['withdrawn'] : ['publication'];
+    this.emit({ roomId, epoch: next.epoch, reasons, redacted: [], withdrawn: withdrawal === 'unreadable' });
+  }
+
+  /** The room was seen readable and listed by its own refresh: the listings may name it again. */
+  restore(roomId: string, standing: { readable: boolean; listed: boolean }): void {
+    const known = this.rooms.get(roomId);
+    if (!known?.withdrawal) return;
+    const withdrawal: Withdrawal | undefined = !standing.readable ? 'unreadable' : !standing.listed ? 'unlisted' : undefined;
+    if (withdrawal !== known.withdrawal) this.rooms.set(roomId, { ...known, withdrawal });
+  }
+
+  /** Why the listings (directory, sitemaps) must leave the room out, if they must. */
+  withdrawal(roomId: string): Withdrawal | undefined {
+    return this.rooms.peek(roomId)?.withdrawal;
+  }
+
+  private known(roomId: string): Known {
+    let known = this.rooms.get(roomId);
+    if (!known) {
+      known = { epoch: ++this.counter, since: this.now(), withdrawal: undefined };
+      this.rooms.set(roomId, known);
+    }
+    return known;
+  }
+
+  private emit(change: EpochChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}
