@@ -45,12 +45,8 @@ type Env = Record<string, string | undefined>;
 
 function httpUrl(env: Env, name: string, fallback: string): string {
   const raw = env[name]?.trim() || fallback;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} must be an absolute http(s) URL, got ${JSON.stringify(raw)}`);
-  }
+  const url = URL.parse(raw);
+  if (!url) throw new ConfigError(`${name} must be an absolute http(s) URL, got ${JSON.stringify(raw)}`);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`${name} must use http or https, got ${JSON.stringify(raw)}`);
   }
