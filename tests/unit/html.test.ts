@@ -284,3 +284,61 @@ describe('balance after a dropped image', () => {
     expect(clean('<img src="https://evil.example/t.png"><form action="https://evil.example/"><input name="q"></form><p>x</p>')).toBe('<p>x</p>');
   });
 });
+
+describe('links that say one thing and go to another', () => {
+  it('does not link a URL with credentials, in formatted and plain bodies, and keeps the text', () => {
+    expect(clean('<a href="https://bank.example@evil.example/login">log in</a>')).toBe('<span>log in</span>');
+    expect(clean('<a href="https://user:pw@example.org/">x</a>')).toBe('<span>x</span>');
+    expect(renderPlainBody('see https://bank.example@evil.example/login')).toBe('see https://bank.example@evil.example/login');
+    expect(safeHref('https://bank.example@evil.example/')).toBeNull();
+  });
+
+  it('shows the real host after a link whose text is an address on another host', () => {
+    expect(clean('<a href="https://evil.example/login">https://bank.example/login</a>')).toBe(
+      `<a href="https://evil.example/login" ${REL}>https://bank.example/login</a> <span class="link-host">(evil.example)</span>`,
+    );
+    expect(clean('<a href="https://evil.example/">www.bank.example</a>')).toContain('(evil.example)');
+    expect(clean('<a href="https://evil.example/"><b>bank.example</b>/login</a>')).toContain('(evil.example)');
+  });
+
+  it('shows nothing more when the text is no address, or the same host', () => {
+    expect(clean('<a href="https://example.org/a">read this</a>')).toBe(`<a href="https://example.org/a" ${REL}>read this</a>`);
+    expect(clean('<a href="https://example.org/a">https://EXAMPLE.org/b</a>')).not.toContain('link-host');
+    expect(clean('<a href="mailto:a@example.org">a@example.org</a>')).not.toContain('link-host');
+  });
+});
+
+describe('the content model', () => {
+  it('keeps list items in lists, and lists holding only items', () => {
+    expect(clean('<ol><li><div><li>x</li></div></li></ol>after')).toBe('<ol><li><div><ul><li>x</li></ul></div></li></ol>after');
+    expect(clean('<ul>loose<li>a</li></ul>')).toBe('<ul><li>loose</li><li>a</li></ul>');
+  });
+
+  it('puts every table part in its place', () => {
+    expect(clean('<table><tr><td>a</td></tr>loose<td>b</td></table>')).toBe('<table><tbody><tr><td>a</td></tr><tr><td>loose</td><td>b</td></tr></tbody></table>');
+    expect(clean('<td>cell</td><tr>row</tr>')).toBe('cellrow');
+  });
+
+  it('keeps blocks out of phrasing content, on lines of their own', () => {
+    expect(clean('<b>a<div>b</div>c</b>')).toBe('<b>a<br />bc</b>');
+    expect(clean('<p>a<ul><li>b</li></ul></p>')).toBe('<p>a</p><ul><li>b</li></ul><p></p>');
+    expect(clean('<h1>a<h2>b</h2></h1>')).toBe('<h1>a</h1><h2>b</h2>');
+  });
+
+  it('never nests a link in a link', () => {
+    expect(clean('<a href="https://a.example/"><span><a href="https://b.example/">x</a></span></a>')).toBe(
+      `<a href="https://a.example/" ${REL}><span>x</span></a>`,
+    );
+  });
+
+  it('keeps a summary first in its details', () => {
+    expect(clean('<details>text<summary>s</summary></details>')).toBe('<details><summary>s</summary>text</details>');
+  });
+
+  it('hides whatever a spoiler holds, inline or as details', () => {
+    expect(clean('<b><span data-mx-spoiler><table><tr><td>t</td></tr></table></span></b>')).toBe(
+      '<b><span class="spoiler"><span class="spoiler-label">(Spoiler)</span> <span class="spoiler-text">t</span></span></b>',
+    );
+    expect(clean('<span data-mx-spoiler><ul><li>x</li></ul></span>')).toBe('<details><summary>Spoiler</summary><ul><li>x</li></ul></details>');
+  });
+});

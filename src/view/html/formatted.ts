@@ -12,7 +12,8 @@ import type { Attributes, IOptions, Tag } from 'sanitize-html';
 import { trustHtml, type SafeHtml } from '../safe-html.js';
 import { thumbnailPath } from '../urls.js';
 import { hexColour, LINK_REL, safeHref } from './links.js';
-import { placeSpoilers } from './spoilers.js';
+import { flow, SPOILER_ATTR } from './structure.js';
+import { parseTree, serialise } from './tree.js';
 
 /** A Matrix event is at most 64 KiB, so a longer body is hostile; the rest is cut off. */
 export const MAX_FORMATTED_LENGTH = 65_536;
@@ -34,9 +35,6 @@ const DROP_WITH_CONTENT = [
   'mx-reply', 'script', 'style', 'textarea', 'option', 'select', 'xmp', 'noscript', 'template',
   'iframe', 'object', 'embed', 'svg', 'math', 'title', 'noembed', 'noframes', 'plaintext',
 ];
-
-/** Our marker for a spoiler; see `addSpoilerSummaries`. User input can never produce it. */
-const SPOILER_ATTR = 'data-msv-spoiler';
 
 /** Synapse's default thumbnail sizes, so that requests hit thumbnails it already has. */
 const THUMBNAIL_SIZES: ReadonlyArray<readonly [number, number]> = [
@@ -140,25 +138,12 @@ const OPTIONS: IOptions = {
   exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs['src'],
 };
 
-const SPOILER_OPEN = new RegExp(`<details ${SPOILER_ATTR}(?:="([^"]*)")?>`, 'g');
-const SPOILER_REASON = new RegExp(`${SPOILER_ATTR}(?:="([^"]*)")?`);
-
-/** The reason was escaped by sanitize-html as an attribute value, so it is safe as text. */
-function spoilerLabel(attrs: string): string {
-  const reason = SPOILER_REASON.exec(attrs)?.[1];
-  return `Spoiler${reason ? `: ${reason}` : ''}`;
-}
-
-function addSpoilerSummaries(html: string): string {
-  const placed = placeSpoilers(html, SPOILER_ATTR, (attrs) => `<span class="spoiler-label">(${spoilerLabel(attrs)})</span>`);
-  return placed.replace(SPOILER_OPEN, (whole) => `<details><summary>${spoilerLabel(whole)}</summary>`);
-}
-
 /**
- * Sanitises an `org.matrix.custom.html` body. The result is balanced markup (sanitize-html
- * closes what it opens), so a body cannot swallow the page around it.
+ * Sanitises an `org.matrix.custom.html` body: sanitize-html keeps the spec's tags with our own
+ * attributes, then the result is rebuilt to follow the HTML content model (structure.ts), so
+ * that it parses inside the page's container as written and never reaches out of it.
  */
 export function sanitizeFormattedBody(html: string): SafeHtml {
   const input = html.length > MAX_FORMATTED_LENGTH ? html.slice(0, MAX_FORMATTED_LENGTH) : html;
-  return trustHtml(addSpoilerSummaries(sanitizeHtml(input, OPTIONS)));
+  return trustHtml(serialise(flow(parseTree(sanitizeHtml(input, OPTIONS)))));
 }
