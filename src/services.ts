@@ -12,11 +12,10 @@ import { RoomReader } from './rooms/reader.js';
 import { RoomResolver } from './rooms/resolver.js';
 import { WidgetStateLookup } from './rooms/widget-state.js';
 import { Denylist } from './rooms/denylist.js';
-import { DirectoryService } from './rooms/directory.js';
+import { DirectoryService, ListedRooms } from './rooms/directory.js';
 import type { AppDeps, UpstreamListener } from './web/app.js';
 import { countUpstreamCall } from './web/request-context.js';
-import { PageCache } from './web/page-cache.js';
-import { ListedRooms, publicDirectorySource } from './web/routes/seo.js';
+import { createPageCache } from './web/page-cache.js';
 import { createRenderer } from './web/render.js';
 import { loadStaticAssets } from './web/static-assets.js';
 import { publicDir } from './paths.js';
@@ -48,13 +47,13 @@ export function createServices(config: Config, log: Logger, production: boolean)
   // and reply targets 10 %, the day archive 10 %, rendered pages 6 %, directory pages 2 %,
   // widget counts 2 %.
   const share = (fraction: number): number => Math.floor(config.cacheMaxBytes * fraction);
-  const directory = new DirectoryService(client, {
+  const api = new RoomApi(client);
+  const directory = new DirectoryService(api, {
     pageSize: config.directoryPageSize,
     denylist,
     ttlMs: Math.max(config.freshnessMs, 30_000),
     maxBytes: share(0.02),
   });
-  const api = new RoomApi(client);
   const rooms = new RoomCache(api, {
     maxBytes: share(0.7),
     freshnessMs: config.freshnessMs,
@@ -64,9 +63,9 @@ export function createServices(config: Config, log: Logger, production: boolean)
   const resolver = new RoomResolver(api, denylist);
   const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), chunkBudget: 20 });
   const widgetState = new WidgetStateLookup(api, rooms, share(0.02));
-  const pages = new PageCache(share(0.06));
+  const pages = createPageCache(share(0.06));
   // The sitemaps' room list: the whole directory, read at most every ten minutes.
-  const listedRooms = new ListedRooms(publicDirectorySource(client, denylist), 10 * 60_000);
+  const listedRooms = new ListedRooms(api, { denylist, ttlMs: 10 * 60_000 });
   const media: MediaFetcherOptions = { baseUrl: config.homeserverUrl, session, timeoutMs: config.upstreamTimeoutMs };
   const assets = loadStaticAssets(publicDir);
   const renderer = createRenderer(
@@ -80,7 +79,8 @@ export function createServices(config: Config, log: Logger, production: boolean)
     },
     production,
   );
-  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState, days, pages, listedRooms, upstreamListeners, assets };
+  const caches = [rooms.cache, resolver.cache, reader.cache, days.chunks, widgetState.cache, pages, directory.cache, listedRooms.cache];
+  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState, days, pages, listedRooms, caches, upstreamListeners, assets };
 }
 
 /**

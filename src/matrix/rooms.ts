@@ -1,5 +1,5 @@
 import type { HomeserverClient } from './client.js';
-import { parsePublicRoom, type PublicRoom } from './directory.js';
+import { fetchPublicRooms, parsePublicRoom, type PublicRoom, type PublicRoomsPage, type PublicRoomsQuery } from './directory.js';
 import { BadGateway, MatrixApiError } from './errors.js';
 import { isRecord, parseEvent, parseEvents, type MatrixEvent } from './events.js';
 
@@ -226,6 +226,11 @@ export class RoomApi {
   async isPublished(roomId: string, signal: Signal): Promise<boolean> {
     const raw = await this.client.get(`/directory/list/room/${encodeURIComponent(roomId)}`, { endpoint: 'directoryVisibility', signal });
     return isRecord(raw) && raw['visibility'] === 'public';
+  }
+
+  /** One page of the public room directory. */
+  async publicRooms(query: PublicRoomsQuery, signal: Signal): Promise<PublicRoomsPage> {
+    return fetchPublicRooms(this.client, query, signal);
   }
 
   /**

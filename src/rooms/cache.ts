@@ -1,16 +1,7 @@
-import { LRUCache } from 'lru-cache';
-import {
-  BadGateway,
-  HomeserverTimeout,
-  HomeserverUnavailable,
-  MatrixApiError,
-  NotFound,
-  RateLimited,
-  RoomForbidden,
-  ViewerError,
-} from '../matrix/errors.js';
+import { MatrixApiError, NotFound, RoomForbidden, type ViewerError } from '../matrix/errors.js';
 import type { MatrixEvent } from '../matrix/events.js';
-import type { RoomApi } from '../matrix/rooms.js';
+import type { SnapshotSource } from './homeserver.js';
+import { isTransient, ReadThroughCache, type CacheStats } from './read-through.js';
 import { appendChunk, buildSnapshot, hasStateChange, WINDOW_EVENTS, type RoomSnapshot } from './snapshot.js';
 
 export interface RoomCacheOptions {
@@ -24,138 +15,82 @@ export interface RoomCacheOptions {
   now?: () => number;
 }
 
-export interface RoomCacheStats {
-  hits: number;
-  misses: number;
-  evictions: number;
-  refreshes: number;
-  refreshFailures: number;
-}
-
-/** Errors that say "try again later": a cached copy is better than an error page for them. */
-function isTransient(error: unknown): boolean {
-  return (
-    error instanceof HomeserverUnavailable ||
-    error instanceof HomeserverTimeout ||
-    error instanceof BadGateway ||
-    error instanceof RateLimited
-  );
-}
+/** Loads run to the end even if their entry is evicted meanwhile; each call has its own timeout. */
+type Signal = AbortSignal | undefined;
 
 const FORWARD_PAGE = 100;
 const MAX_FORWARD_PAGES = 3;
+/** Unknown and unreadable rooms are remembered this long, so that crawlers do not hammer upstream. */
 const NEGATIVE_TTL_MS = 30_000;
 
 /**
- * The rooms people ask for, in an lru-cache bounded by estimated bytes. lru-cache's `fetch`
- * makes loading single-flight: N concurrent requests for a cold room make one set of upstream
- * calls, and a stale room is refreshed once however many requests arrive. A refresh catches
- * up with forward `/messages` from the stored token; if the homeserver fails meanwhile, the
- * old snapshot keeps being served, marked as possibly out of date.
+ * The rooms people ask for, in a read-through cache bounded by estimated bytes: N concurrent
+ * requests for a cold room make one set of upstream calls, and a stale room is refreshed once
+ * however many requests arrive. A refresh catches up with forward `/messages` from the
+ * stored token; if the homeserver fails meanwhile, or the refresh is slow, the old snapshot
+ * is served, marked as possibly out of date.
  */
 export class RoomCache {
-  private readonly cache: LRUCache<string, RoomSnapshot>;
-  /** Unknown and unreadable rooms, remembered briefly so that crawlers do not hammer upstream. */
-  private readonly refused = new LRUCache<string, ViewerError>({ max: 5000, ttl: NEGATIVE_TTL_MS });
-  readonly stats: RoomCacheStats = { hits: 0, misses: 0, evictions: 0, refreshes: 0, refreshFailures: 0 };
+  /** Public for /metrics. */
+  readonly cache: ReadThroughCache<RoomSnapshot>;
   private readonly now: () => number;
   /** Cleared when the homeserver turns out not to implement the room initialSync. */
   private initialSyncWorks = true;
 
   constructor(
-    private readonly api: RoomApi,
+    private readonly api: SnapshotSource,
     private readonly opts: RoomCacheOptions,
   ) {
     this.now = opts.now ?? Date.now;
-    this.cache = new LRUCache<string, RoomSnapshot>({
-      maxSize: opts.maxBytes,
-      sizeCalculation: (snapshot) => Math.max(1, snapshot.size),
-      // A snapshot larger than the whole cache is served but not kept.
-      maxEntrySize: opts.maxBytes,
-      ttl: opts.freshnessMs,
-      allowStale: false,
-      noDeleteOnStaleGet: true,
-      dispose: (_value, _key, reason) => {
-        if (reason === 'evict') this.stats.evictions++;
-      },
-      fetchMethod: (roomId, stale, { signal }) => this.load(roomId, stale, signal),
+    this.cache = new ReadThroughCache<RoomSnapshot>({
+      name: 'rooms',
+      maxBytes: opts.maxBytes,
+      negativeTtlMs: NEGATIVE_TTL_MS,
+      serveStaleAfterMs: opts.staleServeAfterMs ?? 2000,
+      markStale: (snapshot) => ({ ...snapshot, outdatedSince: snapshot.outdatedSince ?? this.now() }),
+      sizeOf: (snapshot) => snapshot.size,
     });
+  }
+
+  get stats(): CacheStats {
+    return this.cache.stats;
   }
 
   get calculatedSize(): number {
     return this.cache.calculatedSize;
   }
 
-  get count(): number {
-    return this.cache.size;
-  }
-
   get maxBytes(): number {
     return this.opts.maxBytes;
   }
 
+  get count(): number {
+    return this.cache.count;
+  }
+
   /** The snapshot if it is cached and fresh: the cache-hit path, without a promise. */
-  fresh(roomId: string): RoomSnapshot | undefined {
-    if (this.cache.getRemainingTTL(roomId) <= 0) return undefined;
-    const snapshot = this.cache.get(roomId);
-    if (snapshot) this.stats.hits++;
-    return snapshot;
+  peek(roomId: string): RoomSnapshot | undefined {
+    return this.cache.peek(roomId);
   }
 
   /** The room's snapshot, fresh within the freshness interval, or a refusal as a typed error. */
-  async get(roomId: string): Promise<RoomSnapshot> {
-    const refusal = this.refused.get(roomId);
-    if (refusal) throw refusal;
-    const cached = this.cache.peek(roomId, { allowStale: true });
-    const fresh = this.cache.getRemainingTTL(roomId) > 0;
-    if (cached && fresh) {
-      this.stats.hits++;
-      this.cache.get(roomId);
-      return cached;
-    }
-    if (cached) this.stats.hits++;
-    else this.stats.misses++;
-    const pending = this.cache.fetch(roomId).then((snapshot) => {
-      if (!snapshot) throw new BadGateway('room fetch returned nothing');
-      return snapshot;
-    });
-    if (!cached) return pending;
-    // A refresh that takes long must not hold the page: serve the stale copy meanwhile.
-    const wait = this.opts.staleServeAfterMs ?? 2000;
-    let timer: NodeJS.Timeout | undefined;
-    const stale = new Promise<RoomSnapshot>((resolve) => {
-      timer = setTimeout(() => resolve({ ...cached, outdatedSince: cached.outdatedSince ?? this.now() }), wait);
-    });
-    try {
-      return await Promise.race([pending, stale]);
-    } finally {
-      clearTimeout(timer);
-    }
+  get(roomId: string): Promise<RoomSnapshot> {
+    return this.cache.get(roomId, this.opts.freshnessMs, (stale) => this.load(roomId, stale, undefined));
   }
 
-  /** The cached snapshot, fresh or not, without loading or touching recency. */
-  peek(roomId: string): RoomSnapshot | undefined {
-    return this.cache.peek(roomId, { allowStale: true });
+  /** The cached snapshot, fresh or not, without loading. */
+  lastKnown(roomId: string): RoomSnapshot | undefined {
+    return this.cache.lastKnown(roomId);
   }
 
-  private async load(roomId: string, stale: RoomSnapshot | undefined, signal: AbortSignal): Promise<RoomSnapshot> {
+  /** A failed refresh for a transient reason is answered with the stale copy by the cache. */
+  private async load(roomId: string, stale: RoomSnapshot | undefined, signal: Signal): Promise<RoomSnapshot> {
     try {
-      if (stale && this.now() - stale.loadedAt < this.opts.reloadAfterMs) {
-        this.stats.refreshes++;
-        return this.checked(await this.catchUp(stale, signal));
-      }
+      if (stale && this.now() - stale.loadedAt < this.opts.reloadAfterMs) return this.checked(await this.catchUp(stale, signal));
       return this.checked(await this.loadCold(roomId, signal));
     } catch (error) {
-      if (stale && isTransient(error)) {
-        this.stats.refreshFailures++;
-        return { ...stale, outdatedSince: stale.outdatedSince ?? this.now() };
-      }
-      const refusal = await this.refusalFor(roomId, error, signal);
-      if (refusal) {
-        this.refused.set(roomId, refusal);
-        throw refusal;
-      }
-      throw error;
+      if (stale && isTransient(error)) throw error;
+      throw (await this.refusalFor(roomId, error, signal)) ?? error;
     }
   }
 
@@ -173,7 +108,7 @@ export class RoomCache {
    * thread summaries, but the latest window holds the edits and replies of its own events,
    * which the pages aggregate from the events themselves.
    */
-  private async loadCold(roomId: string, signal: AbortSignal): Promise<RoomSnapshot> {
+  private async loadCold(roomId: string, signal: Signal): Promise<RoomSnapshot> {
     if (this.initialSyncWorks) {
       try {
         const sync = await this.api.initialSync(roomId, WINDOW_EVENTS, signal);
@@ -191,7 +126,7 @@ export class RoomCache {
     return buildSnapshot(roomId, state, chunk, this.now());
   }
 
-  private async catchUp(snapshot: RoomSnapshot, signal: AbortSignal): Promise<RoomSnapshot> {
+  private async catchUp(snapshot: RoomSnapshot, signal: Signal): Promise<RoomSnapshot> {
     let current = snapshot;
     for (let page = 0; page < MAX_FORWARD_PAGES; page++) {
       const chunk = await this.api.messages(current.roomId, current.forwardToken, 'f', FORWARD_PAGE, signal);
@@ -212,7 +147,7 @@ export class RoomCache {
   }
 
   /** Turns a refusal from the homeserver into a 403 or 404 with an explanation. */
-  private async refusalFor(roomId: string, error: unknown, signal: AbortSignal): Promise<ViewerError | undefined> {
+  private async refusalFor(roomId: string, error: unknown, signal: Signal): Promise<ViewerError | undefined> {
     if (error instanceof RoomForbidden || error instanceof NotFound) return error;
     if (!(error instanceof MatrixApiError)) return undefined;
     if (error.httpStatus === 404 || error.errcode === 'M_NOT_FOUND') return new NotFound('This homeserver knows no room with that ID.');

@@ -1,10 +1,11 @@
 import { LRUCache } from 'lru-cache';
 import { HomeserverUnavailable } from '../matrix/errors.js';
 import type { MatrixEvent } from '../matrix/events.js';
-import type { RoomApi, TimelineChunk } from '../matrix/rooms.js';
+import type { TimelineChunk } from '../matrix/rooms.js';
+import type { DaySource } from './homeserver.js';
 import type { Located } from './day-jump.js';
 import { rollBack } from './profiles.js';
-import type { SizedCache } from './sized-cache.js';
+import type { ReadThroughCache } from './read-through.js';
 import type { RoomSnapshot } from './snapshot.js';
 
 /** The UTC day of a timestamp, as YYYY-MM-DD. */
@@ -66,8 +67,8 @@ export class DayIndexer {
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(
-    private readonly api: RoomApi,
-    private readonly chunks: SizedCache,
+    private readonly api: Pick<DaySource, 'messages'>,
+    private readonly chunks: ReadThroughCache<unknown>,
     private readonly opts: DayIndexOptions,
   ) {
     this.indexes = new LRUCache<string, DayIndex>({
@@ -90,8 +91,8 @@ export class DayIndexer {
    */
   private chunk(roomId: string, from: string | undefined, builtAt: number): Promise<TimelineChunk> {
     const key = from ?? `latest@${builtAt}`;
-    return this.chunks.get(`chunk\u0000${roomId}\u0000${key}`, 24 * 3600_000, (signal) =>
-      this.api.messages(roomId, from, 'b', this.chunkSize, signal),
+    return this.chunks.get(`chunk\u0000${roomId}\u0000${key}`, 24 * 3600_000, () =>
+      this.api.messages(roomId, from, 'b', this.chunkSize, undefined),
     );
   }
 

@@ -1,6 +1,6 @@
 import { MatrixApiError } from '../matrix/errors.js';
 import type { MatrixEvent } from '../matrix/events.js';
-import type { RoomApi } from '../matrix/rooms.js';
+import type { DaySource } from './homeserver.js';
 import { rollForward } from './profiles.js';
 
 const DAY_MS = 86_400_000;
@@ -32,7 +32,7 @@ export function jumpRefused(error: unknown): boolean {
  * The neighbouring days come from the nearest events before and after the day, so empty
  * days are skipped without looking at them.
  */
-export async function locateByJump(api: RoomApi, roomId: string, day: string, pageLimit: number, signal: AbortSignal): Promise<Located> {
+export async function locateByJump(api: DaySource, roomId: string, day: string, pageLimit: number, signal: AbortSignal): Promise<Located> {
   const start = Date.parse(`${day}T00:00:00Z`);
   const end = start + DAY_MS;
   const [before, first] = await Promise.all([

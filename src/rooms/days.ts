@@ -1,8 +1,8 @@
 import type { MatrixEvent } from '../matrix/events.js';
-import type { RoomApi } from '../matrix/rooms.js';
+import type { DaySource } from './homeserver.js';
 import { DayIndexer, utcDayOf } from './day-index.js';
 import { jumpRefused, locateByJump, type Located } from './day-jump.js';
-import { SizedCache } from './sized-cache.js';
+import { ReadThroughCache } from './read-through.js';
 import type { RoomSnapshot } from './snapshot.js';
 
 export { StillIndexing, utcDayOf } from './day-index.js';
@@ -46,18 +46,19 @@ export interface DayArchiveOptions {
  * split into pages that depend only on its events.
  */
 export class DayArchive {
-  private readonly chunks: SizedCache;
+  /** Public for /metrics. */
+  readonly chunks: ReadThroughCache<unknown>;
   private readonly indexer: DayIndexer;
   private readonly now: () => number;
   /** Cleared the first time the homeserver refuses timestamp_to_event to this session. */
   private jumpAllowed = true;
 
   constructor(
-    private readonly api: RoomApi,
+    private readonly api: DaySource,
     private readonly opts: DayArchiveOptions,
   ) {
     this.now = opts.now ?? Date.now;
-    this.chunks = new SizedCache(opts.maxBytes);
+    this.chunks = new ReadThroughCache<unknown>({ name: 'days', maxBytes: opts.maxBytes });
     this.indexer = new DayIndexer(api, this.chunks, {
       maxBytes: opts.maxBytes,
       chunkBudget: opts.chunkBudget,
@@ -83,10 +84,8 @@ export class DayArchive {
   private async locate(snapshot: RoomSnapshot, day: string, past: boolean): Promise<Located> {
     if (this.jumpAllowed && !this.api.isGuest) {
       try {
-        const load = (signal: AbortSignal): Promise<Located> => locateByJump(this.api, snapshot.roomId, day, this.chunkSize, signal);
-        return past
-          ? await this.chunks.get(`day\u0000${snapshot.roomId}\u0000${day}`, 24 * 3600_000, load)
-          : await load(AbortSignal.timeout(30_000));
+        const load = (): Promise<Located> => locateByJump(this.api, snapshot.roomId, day, this.chunkSize, AbortSignal.timeout(30_000));
+        return past ? await this.chunks.get(`day\u0000${snapshot.roomId}\u0000${day}`, 24 * 3600_000, load) : await load();
       } catch (error) {
         if (!jumpRefused(error)) throw error;
         this.jumpAllowed = false;

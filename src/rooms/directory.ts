@@ -1,8 +1,8 @@
-import { LRUCache } from 'lru-cache';
-import type { HomeserverClient } from '../matrix/client.js';
-import { fetchPublicRooms, type PublicRoom, type PublicRoomsPage, type PublicRoomsQuery } from '../matrix/directory.js';
+import type { PublicRoom, PublicRoomsPage, PublicRoomsQuery } from '../matrix/directory.js';
 import { BadRequest, HomeserverTimeout, HomeserverUnavailable, RateLimited } from '../matrix/errors.js';
 import type { Denylist } from './denylist.js';
+import type { DirectorySource } from './homeserver.js';
+import { ReadThroughCache } from './read-through.js';
 import { estimateSize } from './snapshot.js';
 
 export interface DirectoryQuery {
@@ -29,38 +29,75 @@ export interface DirectoryOptions {
   maxUpstreamPages?: number;
 }
 
-type PageFetcher = (query: PublicRoomsQuery, signal?: AbortSignal) => Promise<PublicRoomsPage>;
+/** A room as the sitemaps know it: from the public directory. */
+export interface ListedRoom {
+  roomId: string;
+  /** Canonical alias when it has one, else the room ID: the form in its URLs. */
+  ref: string;
+}
+
+interface Walk {
+  rooms: PublicRoom[];
+  first: PublicRoomsPage | undefined;
+  nextBatch: string | undefined;
+}
+
+/**
+ * Reads the directory's pages from `query.since` on, keeping world-readable, not denied rooms
+ * once each, until `full` says so, the pages end, or a token comes round again (a token that
+ * does not move would loop forever on a misbehaving server).
+ */
+async function walk(
+  source: DirectorySource,
+  denylist: Denylist,
+  query: PublicRoomsQuery,
+  maxPages: number,
+  full: (rooms: readonly PublicRoom[]) => boolean,
+  signal: AbortSignal | undefined,
+): Promise<Walk> {
+  const rooms: PublicRoom[] = [];
+  const seen = new Set<string>();
+  const tokens = new Set<string>(query.since ? [query.since] : []);
+  let first: PublicRoomsPage | undefined;
+  let since = query.since;
+  let nextBatch: string | undefined;
+  for (let read = 0; read < maxPages; read++) {
+    const upstream = await source.publicRooms({ ...query, since }, signal);
+    first ??= upstream;
+    for (const room of upstream.rooms) {
+      if (!room.worldReadable || seen.has(room.roomId)) continue;
+      if (denylist.denies(room.roomId, [room.canonicalAlias])) continue;
+      seen.add(room.roomId);
+      rooms.push(room);
+    }
+    nextBatch = upstream.nextBatch;
+    if (!nextBatch || tokens.has(nextBatch) || full(rooms)) break;
+    tokens.add(nextBatch);
+    since = nextBatch;
+  }
+  return { rooms, first, nextBatch };
+}
 
 /**
  * The public room directory as the viewer shows it: only rooms a guest may read. Rooms that
  * are not world-readable are filtered out, so one upstream page can leave a short viewer page;
  * we keep pulling through `since` until the page is full, and the next link continues from
- * the last upstream page read, so following the links reaches every room.
+ * the last upstream page read, so following the links reaches every room. A stale page is
+ * served while it is refreshed.
  */
 export class DirectoryService {
-  private readonly cache: LRUCache<string, DirectoryPage, DirectoryQuery>;
-  private readonly fetchPage: PageFetcher;
-  /** Why the last load of a key failed: with allowStaleOnFetchRejection, lru-cache's fetch
-   * resolves to undefined instead of rejecting when there is no stale copy to serve. */
-  private readonly failures = new LRUCache<string, { error: unknown }>({ max: 100 });
+  /** Public for /metrics. */
+  readonly cache: ReadThroughCache<DirectoryPage>;
 
   constructor(
-    source: HomeserverClient | PageFetcher,
+    private readonly source: DirectorySource,
     private readonly opts: DirectoryOptions,
   ) {
-    this.fetchPage = typeof source === 'function' ? source : (query, signal) => fetchPublicRooms(source, query, signal);
-    this.cache = new LRUCache<string, DirectoryPage, DirectoryQuery>({
-      maxSize: opts.maxBytes,
-      sizeCalculation: (page) => Math.max(1, estimateSize([page.rooms])),
-      ttl: opts.ttlMs,
-      allowStale: true,
-      // A stale directory beats an error page while the homeserver is down.
-      allowStaleOnFetchRejection: true,
-      fetchMethod: (key, _stale, { context, signal }) =>
-        this.load(context, signal).catch((error: unknown) => {
-          this.failures.set(key, { error });
-          throw error;
-        }),
+    this.cache = new ReadThroughCache<DirectoryPage>({
+      name: 'directory',
+      maxBytes: opts.maxBytes,
+      serveStaleAfterMs: 0,
+      sizeOf: (page) => estimateSize([page.rooms]),
     });
   }
 
@@ -68,7 +105,8 @@ export class DirectoryService {
     try {
       return await this.cached(query);
     } catch (error) {
-      // A homeserver that serves the first page but fails on this one's token was given a bad token.
+      // A homeserver that serves the first page but fails on this one's token (Synapse: a 500)
+      // was given a bad token.
       const transient = error instanceof HomeserverUnavailable || error instanceof HomeserverTimeout || error instanceof RateLimited;
       if (query.since && !transient && (await this.cached({ ...query, since: undefined }).then(() => true, () => false))) {
         throw new BadRequest('That page of the room directory does not exist: its link is not valid. Start again from the first page.');
@@ -77,41 +115,45 @@ export class DirectoryService {
     }
   }
 
-  private async cached(query: DirectoryQuery): Promise<DirectoryPage> {
+  private cached(query: DirectoryQuery): Promise<DirectoryPage> {
     const key = JSON.stringify([query.server ?? '', query.search ?? '', query.since ?? '']);
-    const page = await this.cache.fetch(key, { context: query });
-    if (page) return page;
-    throw this.failures.get(key)?.error ?? new HomeserverUnavailable('the directory could not be loaded');
+    return this.cache.get(key, this.opts.ttlMs, async () => {
+      const pageSize = this.opts.pageSize;
+      const read = await walk(this.source, this.opts.denylist, { ...query, limit: pageSize }, this.opts.maxUpstreamPages ?? 10, (rooms) => rooms.length >= pageSize, undefined);
+      return { rooms: read.rooms, nextBatch: read.nextBatch, prevBatch: read.first?.prevBatch, totalEstimate: read.first?.totalEstimate };
+    });
+  }
+}
+
+export interface ListedRoomsOptions {
+  denylist: Denylist;
+  ttlMs: number;
+  pageSize?: number;
+  maxPages?: number;
+  timeoutMs?: number;
+}
+
+/**
+ * Every listed, readable room, for the sitemaps: the whole directory, walked at most once
+ * per `ttlMs`, the stale list served while it is walked again.
+ */
+export class ListedRooms {
+  /** Public for /metrics. */
+  readonly cache: ReadThroughCache<ListedRoom[]>;
+
+  constructor(
+    private readonly source: DirectorySource,
+    private readonly opts: ListedRoomsOptions,
+  ) {
+    this.cache = new ReadThroughCache<ListedRoom[]>({ name: 'listed-rooms', maxBytes: 64 * 2 ** 20, serveStaleAfterMs: 0 });
   }
 
-  private async load(query: DirectoryQuery, signal: AbortSignal): Promise<DirectoryPage> {
-    const rooms: PublicRoom[] = [];
-    const seen = new Set<string>();
-    let since = query.since;
-    let prevBatch: string | undefined;
-    let nextBatch: string | undefined;
-    let totalEstimate: number | undefined;
-    const maxPages = this.opts.maxUpstreamPages ?? 10;
-    for (let read = 0; read < maxPages; read++) {
-      const upstream = await this.fetchPage(
-        { server: query.server, search: query.search, since, limit: this.opts.pageSize },
-        signal,
-      );
-      if (read === 0) {
-        prevBatch = upstream.prevBatch;
-        totalEstimate = upstream.totalEstimate;
-      }
-      for (const room of upstream.rooms) {
-        if (!room.worldReadable || seen.has(room.roomId)) continue;
-        if (this.opts.denylist.denies(room.roomId, [room.canonicalAlias])) continue;
-        seen.add(room.roomId);
-        rooms.push(room);
-      }
-      nextBatch = upstream.nextBatch;
-      // A token that does not move would loop forever on a misbehaving server.
-      if (!nextBatch || nextBatch === since || rooms.length >= this.opts.pageSize) break;
-      since = nextBatch;
-    }
-    return { rooms, nextBatch, prevBatch, totalEstimate };
+  get(): Promise<ListedRoom[]> {
+    return this.cache.get('all', this.opts.ttlMs, async () => {
+      const signal = AbortSignal.timeout(this.opts.timeoutMs ?? 120_000);
+      const read = await walk(this.source, this.opts.denylist, { limit: this.opts.pageSize ?? 500 }, this.opts.maxPages ?? 2000, () => false, signal);
+      const rooms = read.rooms.map((room) => ({ roomId: room.roomId, ref: room.canonicalAlias ?? room.roomId }));
+      return rooms.sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+    });
   }
 }

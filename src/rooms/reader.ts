@@ -1,10 +1,11 @@
 import { MatrixApiError, NotFound } from '../matrix/errors.js';
 import { isRecord, type MatrixEvent } from '../matrix/events.js';
-import type { HierarchyRoom, RoomApi } from '../matrix/rooms.js';
+import type { HierarchyRoom } from '../matrix/rooms.js';
+import type { TimelineSource } from './homeserver.js';
 import type { RoomCache } from './cache.js';
 import { rollBack, rollForward } from './profiles.js';
 import type { RoomSnapshot } from './snapshot.js';
-import { SizedCache } from './sized-cache.js';
+import { ReadThroughCache } from './read-through.js';
 
 /** A stretch of timeline for one page, with what the view needs around it. */
 export interface TimelinePage {
@@ -45,18 +46,15 @@ const isCreate = (event: MatrixEvent | undefined): boolean => event?.type === 'm
  * anchored on event IDs, so page URLs stay the same however many messages arrive later.
  */
 export class RoomReader {
-  private readonly cache: SizedCache;
+  /** Public for /metrics. */
+  readonly cache: ReadThroughCache<unknown>;
 
   constructor(
-    private readonly api: RoomApi,
+    private readonly api: TimelineSource,
     private readonly rooms: RoomCache,
     private readonly opts: ReaderOptions,
   ) {
-    this.cache = new SizedCache(opts.maxBytes);
-  }
-
-  get calculatedSize(): number {
-    return this.cache.calculatedSize;
+    this.cache = new ReadThroughCache<unknown>({ name: 'reader', maxBytes: opts.maxBytes });
   }
 
   /** The latest events: the tail of the snapshot that holds `pageSize` visible events. */
@@ -90,10 +88,10 @@ export class RoomReader {
         hasLater: true,
       };
     }
-    return this.cache.get(`before\u0000${snapshot.roomId}\u0000${eventId}`, PAST_PAGE_TTL, async (signal) => {
-      const anchor = await this.api.context(snapshot.roomId, eventId, 0, signal).catch(notFoundEvent);
+    return this.cache.get(`before\u0000${snapshot.roomId}\u0000${eventId}`, PAST_PAGE_TTL, async () => {
+      const anchor = await this.api.context(snapshot.roomId, eventId, 0, undefined).catch(notFoundEvent);
       if (!anchor.start) return { events: [], members: [], hasEarlier: false, hasLater: true };
-      const chunk = await this.api.messages(snapshot.roomId, anchor.start, 'b', this.opts.pageSize, signal);
+      const chunk = await this.api.messages(snapshot.roomId, anchor.start, 'b', this.opts.pageSize, undefined);
       const full = chunk.events.length >= this.opts.pageSize;
       return {
         events: chunk.events,
@@ -117,10 +115,10 @@ export class RoomReader {
         hasLater: later.length > 0,
       };
     }
-    return this.cache.get(`after\u0000${snapshot.roomId}\u0000${eventId}`, MEMBERS_TTL, async (signal) => {
-      const anchor = await this.api.context(snapshot.roomId, eventId, 0, signal).catch(notFoundEvent);
+    return this.cache.get(`after\u0000${snapshot.roomId}\u0000${eventId}`, MEMBERS_TTL, async () => {
+      const anchor = await this.api.context(snapshot.roomId, eventId, 0, undefined).catch(notFoundEvent);
       if (!anchor.end) return { events: [], members: [], hasEarlier: true, hasLater: false };
-      const chunk = await this.api.messages(snapshot.roomId, anchor.end, 'f', this.opts.pageSize, signal);
+      const chunk = await this.api.messages(snapshot.roomId, anchor.end, 'f', this.opts.pageSize, undefined);
       return {
         events: chunk.events,
         // Lazy-loaded state of a forward page is as of its first event; move it to its end.
@@ -133,8 +131,8 @@ export class RoomReader {
 
   /** An event with up to `pageSize / 2` events on either side. */
   async around(snapshot: RoomSnapshot, eventId: string): Promise<ContextPage> {
-    return this.cache.get(`around\u0000${snapshot.roomId}\u0000${eventId}`, MEMBERS_TTL, async (signal) => {
-      const context = await this.api.context(snapshot.roomId, eventId, this.opts.pageSize, signal).catch(notFoundEvent);
+    return this.cache.get(`around\u0000${snapshot.roomId}\u0000${eventId}`, MEMBERS_TTL, async () => {
+      const context = await this.api.context(snapshot.roomId, eventId, this.opts.pageSize, undefined).catch(notFoundEvent);
       const events = [...context.before, context.event, ...context.after];
       return {
         event: context.event,
@@ -148,13 +146,13 @@ export class RoomReader {
 
   /** A thread's root and every reply, oldest first, up to a bound. */
   async thread(roomId: string, rootId: string): Promise<ThreadPage> {
-    return this.cache.get(`thread\u0000${roomId}\u0000${rootId}`, MEMBERS_TTL, async (signal) => {
-      const root = await this.api.event(roomId, rootId, signal).catch(notFoundEvent);
+    return this.cache.get(`thread\u0000${roomId}\u0000${rootId}`, MEMBERS_TTL, async () => {
+      const root = await this.api.event(roomId, rootId, undefined).catch(notFoundEvent);
       const replies: MatrixEvent[] = [];
       let from: string | undefined;
       let pages = 0;
       do {
-        const page = await this.api.relations(roomId, rootId, 'm.thread', { from, limit: 100, dir: 'f' }, signal);
+        const page = await this.api.relations(roomId, rootId, 'm.thread', { from, limit: 100, dir: 'f' }, undefined);
         replies.push(...page.events);
         from = page.nextBatch;
         pages++;
@@ -165,17 +163,17 @@ export class RoomReader {
 
   /** Joined members' member events. */
   async members(roomId: string): Promise<MatrixEvent[]> {
-    return this.cache.get(`members\u0000${roomId}`, MEMBERS_TTL, (signal) => this.api.members(roomId, signal));
+    return this.cache.get(`members\u0000${roomId}`, MEMBERS_TTL, () => this.api.members(roomId, undefined));
   }
 
   /** A space's children, one level deep, the space itself left out. */
   async children(roomId: string): Promise<HierarchyRoom[]> {
-    return this.cache.get(`hierarchy\u0000${roomId}`, MEMBERS_TTL, async (signal) => {
+    return this.cache.get(`hierarchy\u0000${roomId}`, MEMBERS_TTL, async () => {
       const rooms: HierarchyRoom[] = [];
       let from: string | undefined;
       let pages = 0;
       do {
-        const page = await this.api.hierarchy(roomId, from, 50, signal);
+        const page = await this.api.hierarchy(roomId, from, 50, undefined);
         rooms.push(...page.rooms.filter((room) => room.roomId !== roomId));
         from = page.nextBatch;
         pages++;
@@ -193,7 +191,7 @@ export class RoomReader {
   async isPublished(roomId: string): Promise<boolean> {
     // A failed look-up is not cached: the page is served as unlisted (noindex) this time only.
     return this.cache
-      .get(`published\u0000${roomId}`, PAST_PAGE_TTL, (signal) => this.api.isPublished(roomId, signal))
+      .get(`published\u0000${roomId}`, PAST_PAGE_TTL, () => this.api.isPublished(roomId, undefined))
       .catch(() => false);
   }
 
@@ -210,7 +208,7 @@ export class RoomReader {
     }
     const fetches = [...wanted].slice(0, MAX_REPLY_FETCHES).map((id) =>
       this.cache
-        .get(`event\u0000${roomId}\u0000${id}`, PAST_PAGE_TTL, (signal) => this.api.event(roomId, id, signal))
+        .get(`event\u0000${roomId}\u0000${id}`, PAST_PAGE_TTL, () => this.api.event(roomId, id, undefined))
         .catch(() => undefined),
     );
     return (await Promise.all(fetches)).filter((e): e is MatrixEvent => e !== undefined);

@@ -1,35 +1,29 @@
-import { LRUCache } from 'lru-cache';
 import { NotFound } from '../matrix/errors.js';
 import type { RoomRef } from '../matrix/ids.js';
-import type { RoomApi } from '../matrix/rooms.js';
 import type { Denylist } from './denylist.js';
+import type { AliasSource } from './homeserver.js';
+import { ReadThroughCache } from './read-through.js';
 
 const ALIAS_TTL_MS = 5 * 60_000;
-const UNKNOWN_ALIAS_TTL_MS = 30_000;
 
 /**
  * Turns a room reference from a URL into a room ID: aliases through the homeserver's room
- * directory, cached (unknown aliases only briefly). Denied rooms are reported as unknown.
+ * directory, cached (unknown aliases only for the short negative TTL). Denied rooms are
+ * reported as unknown.
  */
 export class RoomResolver {
-  private readonly aliases = new LRUCache<string, { roomId: string | null }>({
-    max: 10_000,
-    ttl: ALIAS_TTL_MS,
-    fetchMethod: async (alias, _stale, { signal }) => {
-      const roomId = await this.api.resolveAlias(alias, signal);
-      return { roomId: roomId ?? null };
-    },
-  });
+  /** Public for /metrics. */
+  readonly cache = new ReadThroughCache<string>({ name: 'aliases', maxBytes: 4 * 2 ** 20, sizeOf: (roomId) => 200 + roomId.length * 2 });
 
   constructor(
-    private readonly api: RoomApi,
+    private readonly api: AliasSource,
     private readonly denylist: Denylist,
   ) {}
 
   /** The room ID when it is known without asking the homeserver (the cache-hit path). */
-  known(ref: RoomRef): string | undefined {
+  peek(ref: RoomRef): string | undefined {
     if (ref.kind === 'id') return this.denylist.denies(ref.roomId) ? undefined : ref.roomId;
-    const roomId = this.aliases.get(ref.alias)?.roomId;
+    const roomId = this.cache.peek(ref.alias);
     return roomId && !this.denylist.denies(roomId, [ref.alias]) ? roomId : undefined;
   }
 
@@ -40,15 +34,14 @@ export class RoomResolver {
     }
     if (this.denylist.denies('', [ref.alias])) throw unknownRoom();
     // Aliases are case-sensitive in Matrix, so the key is the alias as given.
-    const key = ref.alias;
-    const entry = await this.aliases.fetch(key);
-    if (!entry?.roomId) {
-      // Remember an unknown alias for a shorter time than a known one.
-      this.aliases.set(key, { roomId: null }, { ttl: UNKNOWN_ALIAS_TTL_MS });
-      throw new NotFound(`No room has the address ${ref.alias}.`);
-    }
-    if (this.denylist.denies(entry.roomId, [ref.alias])) throw unknownRoom();
-    return entry.roomId;
+    const alias = ref.alias;
+    const roomId = await this.cache.get(alias, ALIAS_TTL_MS, async () => {
+      const found = await this.api.resolveAlias(alias, undefined);
+      if (!found) throw new NotFound(`No room has the address ${alias}.`);
+      return found;
+    });
+    if (this.denylist.denies(roomId, [alias])) throw unknownRoom();
+    return roomId;
   }
 }
 

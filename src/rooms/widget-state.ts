@@ -1,8 +1,8 @@
 import type { MatrixEvent } from '../matrix/events.js';
-import type { RoomApi } from '../matrix/rooms.js';
+import type { StateSource } from './homeserver.js';
 import type { RoomCache } from './cache.js';
 import { parseRoomState } from './state.js';
-import { SizedCache } from './sized-cache.js';
+import { ReadThroughCache } from './read-through.js';
 
 const TTL_MS = 10 * 60_000;
 
@@ -12,23 +12,24 @@ const TTL_MS = 10 * 60_000;
  * widget events are kept. Callers give a deadline: the directory never waits long for this.
  */
 export class WidgetStateLookup {
-  private readonly cache: SizedCache;
+  /** Public for /metrics. */
+  readonly cache: ReadThroughCache<unknown>;
 
   constructor(
-    private readonly api: RoomApi,
+    private readonly api: StateSource,
     private readonly rooms: RoomCache,
     maxBytes: number,
   ) {
-    this.cache = new SizedCache(maxBytes);
+    this.cache = new ReadThroughCache<unknown>({ name: 'widget-state', maxBytes });
   }
 
   async forRooms(roomIds: readonly string[], deadlineMs: number): Promise<Map<string, MatrixEvent[]>> {
     const found = new Map<string, MatrixEvent[]>();
     const lookups = roomIds.map(async (roomId) => {
-      const cached = this.rooms.peek(roomId);
+      const cached = this.rooms.lastKnown(roomId);
       const events = cached
         ? cached.state.widgetEvents
-        : await this.cache.get(`widgets\u0000${roomId}`, TTL_MS, async (signal) => parseRoomState(roomId, await this.api.state(roomId, signal)).widgetEvents);
+        : await this.cache.get(`widgets\u0000${roomId}`, TTL_MS, async () => parseRoomState(roomId, await this.api.state(roomId, undefined)).widgetEvents);
       found.set(roomId, events);
     });
     let timer: NodeJS.Timeout | undefined;

@@ -4,7 +4,7 @@ import type { CallOutcome, HomeserverClient } from '../matrix/client.js';
 import type { MediaFetcherOptions } from '../matrix/media.js';
 import type { RoomCache } from '../rooms/cache.js';
 import type { DayArchive } from '../rooms/days.js';
-import type { DirectoryService } from '../rooms/directory.js';
+import type { DirectoryService, ListedRooms } from '../rooms/directory.js';
 import type { RoomReader } from '../rooms/reader.js';
 import type { RoomResolver } from '../rooms/resolver.js';
 import type { WidgetStateLookup } from '../rooms/widget-state.js';
@@ -18,14 +18,14 @@ import { directoryRoutes } from './routes/directory.js';
 import { roomAboutRoutes } from './routes/room-about.js';
 import { roomRoutes } from './routes/room.js';
 import { healthRoutes } from './routes/health.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type CacheSource } from './metrics.js';
 import { clientRateLimit } from './rate-limit.js';
 import { requestContext } from './request-context.js';
 import { requestLog } from './request-log.js';
 import { securityHeaders } from './security.js';
 import { cachePolicy, compressResponses } from './http-cache.js';
 import { feedRoutes } from './routes/feed.js';
-import { seoRoutes, type ListedRooms } from './routes/seo.js';
+import { seoRoutes } from './routes/seo.js';
 import { staticAssetRoutes, type StaticAssets } from './static-assets.js';
 
 export interface AppDeps {
@@ -55,6 +55,8 @@ export interface AppDeps {
   listedRooms: ListedRooms;
   /** The fingerprinted stylesheet and favicon (their URLs are in renderer.site). */
   assets: StaticAssets;
+  /** Every read-through cache, for /metrics. */
+  caches: readonly CacheSource[];
   /** HomeserverClient's `onCall` fans out to these; the app adds its metrics here. */
   upstreamListeners?: UpstreamListener[];
 }
@@ -70,7 +72,7 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
   app.set('trust proxy', 1);
   app.set('query parser', 'simple');
   // Observability first, so that every answer (errors, static files, 429s) is counted and logged.
-  const metrics = createMetrics(deps.rooms, deps.config.metricsToken);
+  const metrics = createMetrics(deps.caches, deps.config.metricsToken);
   deps.upstreamListeners?.push((endpoint, outcome, ms) => metrics.observeUpstream(endpoint, outcome, ms));
   app.use(requestContext());
   app.use(metrics.middleware);

@@ -2,14 +2,16 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallOutcome } from '../matrix/client.js';
+import type { CacheStats } from '../rooms/read-through.js';
 import { contextOf, elapsedMs } from './request-context.js';
 
-/** What /metrics reads from the room cache (RoomCache has all of it). */
+/** What /metrics reads from a cache (ReadThroughCache has all of it). */
 export interface CacheSource {
+  readonly name: string;
   readonly calculatedSize: number;
   readonly count: number;
   readonly maxBytes: number;
-  readonly stats: { hits: number; misses: number; evictions: number };
+  readonly stats: CacheStats;
 }
 
 export interface Metrics {
@@ -38,7 +40,7 @@ export function routeOf(req: Request): string {
  * requests by route and status, latency, the room cache, calls to the homeserver, and the
  * process's default metrics.
  */
-export function createMetrics(cache: CacheSource, token: string | undefined): Metrics {
+export function createMetrics(caches: readonly CacheSource[], token: string | undefined): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -68,34 +70,57 @@ export function createMetrics(cache: CacheSource, token: string | undefined): Me
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
-  const gauge = (name: string, help: string, read: () => number): void => {
-    new Gauge({
+  // Read at scrape time: lru-cache and our stats keep running totals.
+  const perCache = (name: string, help: string, kind: 'gauge' | 'counter', read: (cache: CacheSource) => number): void => {
+    const Metric = kind === 'gauge' ? Gauge : Counter;
+    new Metric({
       name,
       help,
-      registers: [registry],
-      collect() {
-        this.set(read());
-      },
-    });
-  };
-  // lru-cache keeps running totals; exposed as counters read at scrape time.
-  const total = (name: string, help: string, read: () => number): void => {
-    new Counter({
-      name,
-      help,
+      labelNames: ['cache'] as const,
       registers: [registry],
       collect() {
         this.reset();
-        this.inc(read());
+        for (const cache of caches) {
+          const value = read(cache);
+          if (this instanceof Gauge) this.set({ cache: cache.name }, value);
+          else this.inc({ cache: cache.name }, value);
+        }
       },
     });
   };
-  gauge('room_cache_size_bytes', 'Estimated bytes of the room snapshots held', () => cache.calculatedSize);
-  gauge('room_cache_max_bytes', 'Bound of the room cache in estimated bytes', () => cache.maxBytes);
-  gauge('room_cache_entries', 'Room snapshots held', () => cache.count);
-  total('room_cache_hits_total', 'Room lookups answered from the cache (fresh or stale)', () => cache.stats.hits);
-  total('room_cache_misses_total', 'Room lookups that had to load the room', () => cache.stats.misses);
-  total('room_cache_evictions_total', 'Room snapshots evicted to stay within the byte bound', () => cache.stats.evictions);
+  perCache('cache_size_bytes', 'Estimated bytes held, by cache', 'gauge', (c) => c.calculatedSize);
+  perCache('cache_max_bytes', 'Bound of each cache in estimated bytes', 'gauge', (c) => c.maxBytes);
+  perCache('cache_entries', 'Entries held, by cache', 'gauge', (c) => c.count);
+  perCache('cache_hits_total', 'Reads answered with a fresh copy', 'counter', (c) => c.stats.hits);
+  perCache('cache_stale_hits_total', 'Reads that found only a stale copy and refreshed it', 'counter', (c) => c.stats.staleHits);
+  perCache('cache_misses_total', 'Reads that found nothing and loaded', 'counter', (c) => c.stats.misses);
+  perCache('cache_negative_hits_total', 'Refusals (404, 403) answered from memory', 'counter', (c) => c.stats.negativeHits);
+  perCache('cache_load_failures_total', 'Loads that failed', 'counter', (c) => c.stats.loadFailures);
+  perCache('cache_stale_on_error_total', 'Failed refreshes answered with the stale copy', 'counter', (c) => c.stats.staleOnError);
+  perCache('cache_evictions_total', 'Entries evicted to stay within the byte bound', 'counter', (c) => c.stats.evictions);
+  // The room cache under its own names too, as dashboards and the benchmark know them.
+  const rooms = caches.find((c) => c.name === 'rooms');
+  if (rooms) {
+    const room = (name: string, help: string, kind: 'gauge' | 'counter', read: () => number): void => {
+      const Metric = kind === 'gauge' ? Gauge : Counter;
+      new Metric({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.reset();
+          if (this instanceof Gauge) this.set(read());
+          else this.inc(read());
+        },
+      });
+    };
+    room('room_cache_size_bytes', 'Estimated bytes of the room snapshots held', 'gauge', () => rooms.calculatedSize);
+    room('room_cache_max_bytes', 'Bound of the room cache in estimated bytes', 'gauge', () => rooms.maxBytes);
+    room('room_cache_entries', 'Room snapshots held', 'gauge', () => rooms.count);
+    room('room_cache_hits_total', 'Room lookups answered from the cache (fresh or stale)', 'counter', () => rooms.stats.hits + rooms.stats.staleHits);
+    room('room_cache_misses_total', 'Room lookups that had to load the room', 'counter', () => rooms.stats.misses);
+    room('room_cache_evictions_total', 'Room snapshots evicted to stay within the byte bound', 'counter', () => rooms.stats.evictions);
+  }
 
   const middleware: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();

@@ -1,6 +1,6 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
-import { LRUCache } from 'lru-cache';
+import { ReadThroughCache } from '../rooms/read-through.js';
 import { sendPage, strongEtag, type CacheOptions } from './http-cache.js';
 
 type Encoding = 'br' | 'gzip';
@@ -40,36 +40,19 @@ export class RenderedPage {
  * Rendered pages by URL and the snapshot version they were built from. Building a page
  * (timeline, sanitising, template) costs milliseconds; a cached room is asked for far more
  * often than it changes, so a page is built once per version, kept with its ETag and its
- * compressed forms, and a revalidation is answered without rendering at all. Bounded by
- * bytes (the compressed forms are counted in advance), single-flight.
+ * compressed forms, and a revalidation is answered without rendering at all. Keys carry the
+ * version, so entries need no TTL.
  */
-export class PageCache {
-  private readonly cache: LRUCache<string, RenderedPage, { build: () => Promise<string> }>;
+export type PageCache = ReadThroughCache<RenderedPage>;
 
-  constructor(maxBytes: number) {
-    this.cache = new LRUCache<string, RenderedPage, { build: () => Promise<string> }>({
-      maxSize: Math.max(1, maxBytes),
-      maxEntrySize: Math.max(1, maxBytes),
-      // The string (UTF-16) and its UTF-8 bytes, plus room for two compressed forms.
-      sizeCalculation: (page) => page.body.length * 4 + 200,
-      fetchMethod: async (_key, _stale, { context }) => new RenderedPage(await context.build()),
-    });
-  }
+export function createPageCache(maxBytes: number): PageCache {
+  // The string (UTF-16) and its UTF-8 bytes, plus room for two compressed forms.
+  return new ReadThroughCache<RenderedPage>({ name: 'pages', maxBytes, sizeOf: (page) => page.body.length * 4 + 200 });
+}
 
-  get calculatedSize(): number {
-    return this.cache.calculatedSize;
-  }
-
-  /** The page if it is cached, without building it. */
-  peek(key: string): RenderedPage | undefined {
-    return this.cache.get(key);
-  }
-
-  async get(key: string, build: () => Promise<string>): Promise<RenderedPage> {
-    const page = await this.cache.fetch(key, { context: { build } });
-    if (!page) throw new Error('page build returned nothing');
-    return page;
-  }
+/** The page for `key`: synchronously when it is cached, else built once however many ask. */
+export function cachedPage(pages: PageCache, key: string, build: () => Promise<string>): RenderedPage | Promise<RenderedPage> {
+  return pages.peek(key) ?? pages.get(key, 0, async () => new RenderedPage(await build()));
 }
 
 /**

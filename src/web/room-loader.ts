@@ -30,8 +30,8 @@ export async function loadRoom(req: Request, res: Response, deps: RoomDeps, suff
   const ref = typeof raw === 'string' ? parseRoomRef(raw) : null;
   if (!ref) throw new BadRequest('That is not a Matrix room ID (!id:server) or room address (#name:server).');
   // A cache hit takes the synchronous path through each cache.
-  const roomId = deps.resolver.known(ref) ?? (await deps.resolver.resolve(ref));
-  const snapshot = deps.rooms.fresh(roomId) ?? (await deps.rooms.get(roomId));
+  const roomId = deps.resolver.peek(ref) ?? (await deps.resolver.resolve(ref));
+  const snapshot = deps.rooms.peek(roomId) ?? (await deps.rooms.get(roomId));
   const canonical = roomRef(snapshot.state);
   // The canonical segment is the alias without its `#`; `/room/%23alias` redirects to it too.
   const canonicalSegment = canonical.startsWith('#') ? canonical.slice(1) : canonical;

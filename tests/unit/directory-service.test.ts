@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PublicRoom, PublicRoomsPage, PublicRoomsQuery } from '../../src/matrix/directory.js';
 import { Denylist } from '../../src/rooms/denylist.js';
-import { DirectoryService } from '../../src/rooms/directory.js';
+import { DirectoryService, ListedRooms } from '../../src/rooms/directory.js';
 
 function room(n: number, worldReadable: boolean): PublicRoom {
   return {
@@ -40,7 +40,7 @@ function upstream(total: number) {
 describe('DirectoryService', () => {
   it('fills a page with world-readable rooms by pulling through since pages', async () => {
     const { fetcher, calls } = upstream(20);
-    const directory = new DirectoryService(fetcher, { pageSize: 4, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 });
+    const directory = new DirectoryService({ publicRooms: fetcher }, { pageSize: 4, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 });
     const page = await directory.page({});
     expect(page.rooms.length).toBeGreaterThanOrEqual(4);
     expect(page.rooms.every((r) => r.worldReadable)).toBe(true);
@@ -50,7 +50,7 @@ describe('DirectoryService', () => {
 
   it('reaches every world-readable room, once, by following next links', async () => {
     const { fetcher, rooms } = upstream(23);
-    const directory = new DirectoryService(fetcher, { pageSize: 2, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 });
+    const directory = new DirectoryService({ publicRooms: fetcher }, { pageSize: 2, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 });
     const seen: string[] = [];
     let since: string | undefined;
     for (let i = 0; i < 50; i++) {
@@ -64,7 +64,7 @@ describe('DirectoryService', () => {
 
   it('leaves out denied rooms', async () => {
     const { fetcher } = upstream(6);
-    const directory = new DirectoryService(fetcher, {
+    const directory = new DirectoryService({ publicRooms: fetcher }, {
       pageSize: 10,
       denylist: new Denylist(['!room0:example.org', '#room3:example.org']),
       ttlMs: 1000,
@@ -76,7 +76,7 @@ describe('DirectoryService', () => {
 
   it('makes one upstream fetch for concurrent requests of the same page', async () => {
     const { fetcher, calls } = upstream(3);
-    const directory = new DirectoryService(fetcher, { pageSize: 10, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 });
+    const directory = new DirectoryService({ publicRooms: fetcher }, { pageSize: 10, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 });
     await Promise.all([directory.page({}), directory.page({}), directory.page({})]);
     expect(calls.length).toBe(1);
   });
@@ -84,14 +84,47 @@ describe('DirectoryService', () => {
   it('stops at a token that does not move', async () => {
     let calls = 0;
     const directory = new DirectoryService(
-      async () => {
-        calls++;
-        return { rooms: [room(1, false)], nextBatch: 'same', prevBatch: undefined, totalEstimate: undefined };
+      {
+        publicRooms: async () => {
+          calls++;
+          return { rooms: [room(1, false)], nextBatch: 'same', prevBatch: undefined, totalEstimate: undefined };
+        },
       },
       { pageSize: 5, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 },
     );
     const page = await directory.page({ since: 'same' });
     expect(page.rooms).toEqual([]);
     expect(calls).toBe(1);
+  });
+});
+
+describe('the listed rooms (the sitemaps\' walk of the whole directory)', () => {
+  it('walks every page once, world-readable and not denied rooms only, sorted by reference', async () => {
+    const { fetcher, calls, rooms } = upstream(23);
+    const listed = new ListedRooms({ publicRooms: fetcher }, { denylist: new Denylist(['!room0:example.org']), ttlMs: 60_000, pageSize: 5 });
+    const all = await listed.get();
+    expect(calls.length).toBe(5);
+    const expected = rooms.filter((r) => r.worldReadable && r.roomId !== '!room0:example.org').map((r) => r.canonicalAlias!).sort();
+    expect(all.map((r) => r.ref)).toEqual(expected);
+  });
+
+  it('fetches once for concurrent callers and serves the stale list while refreshing', async () => {
+    let calls = 0;
+    let release: (() => void) | undefined;
+    const publicRooms = async (): Promise<PublicRoomsPage> => {
+      calls++;
+      if (calls > 1) await new Promise<void>((resolve) => (release = resolve));
+      return { rooms: [room(calls, true)], nextBatch: undefined, prevBatch: undefined, totalEstimate: 1 };
+    };
+    const listed = new ListedRooms({ publicRooms }, { denylist: new Denylist([]), ttlMs: 1 });
+    const [a, b] = await Promise.all([listed.get(), listed.get()]);
+    expect(a).toEqual(b);
+    expect(calls).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Stale now: the next calls answer from the old list while one refresh runs.
+    expect(await listed.get()).toEqual([{ roomId: '!room1:example.org', ref: '#room1:example.org' }]);
+    expect(await listed.get()).toEqual([{ roomId: '!room1:example.org', ref: '#room1:example.org' }]);
+    expect(calls).toBe(2);
+    release?.();
   });
 });

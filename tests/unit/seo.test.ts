@@ -8,7 +8,6 @@ import { buildDiscussion } from '../../src/view/discussion.js';
 import { robotsTxt, sitemapIndexXml, splitForSitemaps, urlsetXml, xmlEscape, SITEMAP_NS } from '../../src/view/sitemap.js';
 import { trustHtml } from '../../src/view/safe-html.js';
 import type { EventView, TimelineView } from '../../src/view/timeline.js';
-import { ListedRooms } from '../../src/web/routes/seo.js';
 
 function wellFormed(xml: string): void {
   expect(XMLValidator.validate(xml)).toBe(true);
@@ -73,27 +72,6 @@ describe('sitemaps', () => {
     const parts = splitForSitemaps([]);
     expect(parts).toEqual([[]]);
     wellFormed(urlsetXml(parts[0]!));
-  });
-});
-
-describe('the listed rooms cache', () => {
-  it('fetches once for concurrent callers and serves the stale list while refreshing', async () => {
-    let calls = 0;
-    let release: (() => void) | undefined;
-    const source = async (): Promise<Array<{ roomId: string; ref: string }>> => {
-      calls++;
-      if (calls > 1) await new Promise<void>((resolve) => (release = resolve));
-      return [{ roomId: `!r${calls}:x`, ref: `#r${calls}:x` }];
-    };
-    const rooms = new ListedRooms(source, 0);
-    const [a, b] = await Promise.all([rooms.get(), rooms.get()]);
-    expect(a).toEqual(b);
-    expect(calls).toBe(1);
-    // TTL 0: stale at once; the next call answers from the old list while one refresh runs.
-    expect(await rooms.get()).toEqual([{ roomId: '!r1:x', ref: '#r1:x' }]);
-    expect(await rooms.get()).toEqual([{ roomId: '!r1:x', ref: '#r1:x' }]);
-    expect(calls).toBe(2);
-    release?.();
   });
 });
 

@@ -9,7 +9,7 @@ import { dayPath } from '../../view/urls.js';
 import { buildDiscussion } from '../../view/discussion.js';
 import { sendPage } from '../http-cache.js';
 import { pageKey } from '../page-key.js';
-import { sendRendered } from '../page-cache.js';
+import { cachedPage, sendRendered } from '../page-cache.js';
 import { loadRoom } from '../room-loader.js';
 import type { RoomRouteDeps } from './room.js';
 
@@ -51,7 +51,7 @@ export function dayRoutes(deps: DayRouteDeps): Router {
       return;
     }
     const data = result.data;
-    const rendered = await deps.pages.get(pageKey(req, snapshot, room), async () => {
+    const rendered = await cachedPage(deps.pages, pageKey(req, snapshot, room), async () => {
       const timeline = buildTimeline({
         roomId: room.roomId,
         roomRef: room.ref,

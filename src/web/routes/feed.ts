@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { buildFeed, FEED_TYPE } from '../../view/feed.js';
 import { buildTimeline, isVisible } from '../../view/timeline.js';
 import { pageKey } from '../page-key.js';
-import { sendRendered } from '../page-cache.js';
+import { cachedPage, sendRendered } from '../page-cache.js';
 import { loadRoom } from '../room-loader.js';
 import type { RoomRouteDeps } from './room.js';
 
@@ -19,7 +19,7 @@ export function feedRoutes(deps: RoomRouteDeps): Router {
     const { snapshot, room } = loaded;
     // Built once per snapshot version, like the pages: feed readers poll.
     const key = pageKey(req, snapshot, room);
-    const feed = deps.pages.peek(key) ?? (await deps.pages.get(key, async () => {
+    const feed = await cachedPage(deps.pages, key, async () => {
       const page = deps.reader.latest(snapshot, (event) => isVisible(event, 'main'));
       const timeline = buildTimeline({
         roomId: room.roomId,
@@ -30,7 +30,7 @@ export function feedRoutes(deps: RoomRouteDeps): Router {
         mode: 'main',
       });
       return buildFeed({ room, site: deps.site, timeline, lastModified: snapshot.lastModified }).xml;
-    }));
+    });
     sendRendered(req, res, feed, {
       type: `${FEED_TYPE}; charset=utf-8`,
       lastModified: snapshot.lastModified,

@@ -11,7 +11,7 @@ import { eventPath, roomPath, threadPath } from '../../view/urls.js';
 import { queryString } from '../query.js';
 import type { Renderer } from '../render.js';
 import { pageKey } from '../page-key.js';
-import { sendRendered, type PageCache } from '../page-cache.js';
+import { cachedPage, sendRendered, type PageCache } from '../page-cache.js';
 import type { CachePolicy } from '../http-cache.js';
 import { clip } from '../../view/page.js';
 import { eventIdParam, loadRoom, type RoomDeps } from '../room-loader.js';
@@ -29,7 +29,7 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
   /** Sends the page for this URL and snapshot version, built only if it is not cached. */
   async function respond(req: Request, res: Response, snapshot: RoomSnapshot, room: RoomContext, build: () => Promise<string>): Promise<void> {
     const key = pageKey(req, snapshot, room);
-    const page = deps.pages.peek(key) ?? (await deps.pages.get(key, build));
+    const page = await cachedPage(deps.pages, key, build);
     sendRendered(req, res, page, {
       lastModified: snapshot.lastModified,
       ...deps.cache.live,

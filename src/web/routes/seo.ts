@@ -5,11 +5,9 @@
  * listing its day pages.
  */
 import { Router } from 'express';
-import type { HomeserverClient } from '../../matrix/client.js';
-import { fetchPublicRooms, type PublicRoom } from '../../matrix/directory.js';
 import { NotFound } from '../../matrix/errors.js';
 import { parseRoomRef } from '../../matrix/ids.js';
-import type { Denylist } from '../../rooms/denylist.js';
+import type { ListedRoom, ListedRooms } from '../../rooms/directory.js';
 import { MAX_URLS, robotsTxt, sitemapIndexXml, splitForSitemaps, urlsetXml, type SitemapUrl } from '../../view/sitemap.js';
 import { absoluteUrl, dayPath, roomPath, roomSegment } from '../../view/urls.js';
 import { cacheControl, sendPage, type Freshness } from '../http-cache.js';
@@ -17,74 +15,6 @@ import { cacheControl, sendPage, type Freshness } from '../http-cache.js';
 /** The day archive's answer to "which days of this room have messages". */
 export interface DayLister {
   listDays(roomId: string): Promise<Array<{ day: string /* YYYY-MM-DD */; lastModified: number }>>;
-}
-
-/** A room as the sitemaps know it: from the public directory. */
-export interface ListedRoom {
-  roomId: string;
-  /** Canonical alias when it has one, else the room ID: the form in its URLs. */
-  ref: string;
-}
-
-export type ListedRoomsSource = (signal: AbortSignal) => Promise<ListedRoom[]>;
-
-/** Every page of the homeserver's public directory, world-readable rooms only, denylist applied. */
-export function publicDirectorySource(client: HomeserverClient, denylist: Denylist, opts: { pageSize?: number; maxPages?: number } = {}): ListedRoomsSource {
-  const limit = opts.pageSize ?? 500;
-  const maxPages = opts.maxPages ?? 2000;
-  return async (signal) => {
-    const rooms = new Map<string, ListedRoom>();
-    const tokens = new Set<string>();
-    let since: string | undefined;
-    for (let page = 0; page < maxPages; page++) {
-      const result = await fetchPublicRooms(client, { limit, since }, signal);
-      for (const room of result.rooms) if (include(room, denylist)) rooms.set(room.roomId, { roomId: room.roomId, ref: room.canonicalAlias ?? room.roomId });
-      // A token seen before would loop forever; a missing one is the end.
-      if (!result.nextBatch || tokens.has(result.nextBatch) || result.rooms.length === 0) break;
-      tokens.add(result.nextBatch);
-      since = result.nextBatch;
-    }
-    return [...rooms.values()].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
-  };
-}
-
-function include(room: PublicRoom, denylist: Denylist): boolean {
-  return room.worldReadable && !denylist.denies(room.roomId, [room.canonicalAlias]);
-}
-
-/** The listed rooms, fetched at most once per `ttlMs`, one fetch at a time; stale while refreshing. */
-export class ListedRooms {
-  private value: { rooms: ListedRoom[]; at: number } | undefined;
-  private pending: Promise<ListedRoom[]> | undefined;
-
-  constructor(
-    private readonly source: ListedRoomsSource,
-    private readonly ttlMs: number,
-    private readonly timeoutMs = 120_000,
-  ) {}
-
-  async get(): Promise<ListedRoom[]> {
-    const now = Date.now();
-    if (this.value && now - this.value.at < this.ttlMs) return this.value.rooms;
-    const refresh = this.refresh();
-    if (this.value) {
-      refresh.catch(() => undefined);
-      return this.value.rooms;
-    }
-    return refresh;
-  }
-
-  private refresh(): Promise<ListedRoom[]> {
-    this.pending ??= this.source(AbortSignal.timeout(this.timeoutMs))
-      .then((rooms) => {
-        this.value = { rooms, at: Date.now() };
-        return rooms;
-      })
-      .finally(() => {
-        this.pending = undefined;
-      });
-    return this.pending;
-  }
 }
 
 export interface SeoRouteDeps {
