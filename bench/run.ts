@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadSeed } from '../tests/support/homeserver.js';
+import { bigRoomsSection } from './big-rooms-bench.js';
 import { startSyntheticHomeserver } from './synthetic-homeserver.js';
 import { freePort } from '../tests/support/free-port.js';
 
@@ -152,8 +153,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' });
   if (build.status !== 0) process.stderr.write(`warning: npm run build exited ${build.status}; using what tsc emitted\n`);
-  spawnSync('npm', ['run', 'homeserver'], { cwd: root, stdio: 'ignore' });
-  const seed = loadSeed();
+  const bigOnly = process.env['BENCH_ONLY'] === 'big';
+  if (!bigOnly) spawnSync('npm', ['run', 'homeserver'], { cwd: root, stdio: 'ignore' });
 
   say(`# Benchmark run`);
   say();
@@ -161,6 +162,9 @@ async function main(): Promise<void> {
   say(`- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${spawnSync('wrk', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim()}`);
   say(`- wrk -t2, ${DURATION} per run, loopback; viewer: NODE_ENV=production, LOG_LEVEL=info (to /dev/null), RATE_LIMIT_PER_MINUTE=0`);
   say();
+  // BENCH_ONLY=big runs the big-rooms section alone (it needs no Synapse).
+  if (bigOnly) return bigRoomsSection(startViewer, say);
+  const seed = loadSeed();
 
   // --- Cached room page against the baseline -------------------------------------------
   const viewer = await startViewer(seed.homeserverUrl);

@@ -1,9 +1,11 @@
 // A synthetic homeserver for benchmarks: as many generated, world-readable rooms as asked
 // for, answered with the shapes of the real client-server API (as in tests/fixtures/recorded).
-// Room `!room{n}:bench.test` (alias `#room{n}:bench.test`) for n in [0, rooms).
+// Room `!room{n}:bench.test` (alias `#room{n}:bench.test`) for n in [0, rooms), and the big
+// rooms of bench/big-rooms.ts.
 //   npx tsx bench/synthetic-homeserver.ts [port] [rooms]
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { bigRoomHandler } from './big-rooms.js';
 
 const SERVER = 'bench.test';
 const USERS = ['alice', 'bob', 'carol', 'dave', 'eve'].map((name) => `@${name}:${SERVER}`);
@@ -93,7 +95,7 @@ function roomIndex(roomId: string, rooms: number): number | undefined {
   return Number.isInteger(index) && index >= 0 && index < rooms ? index : undefined;
 }
 
-export function syntheticHandler(rooms: number): (req: IncomingMessage, res: ServerResponse) => void {
+export function syntheticHandler(rooms: number, bigRooms = 24): (req: IncomingMessage, res: ServerResponse) => void {
   const notFound = (res: ServerResponse): void => json(res, 404, { errcode: 'M_NOT_FOUND', error: 'Room not found' });
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://synthetic');
@@ -103,6 +105,7 @@ export function syntheticHandler(rooms: number): (req: IncomingMessage, res: Ser
       return json(res, 200, { user_id: `@guest${Date.now()}:${SERVER}`, access_token: `guest_${Math.random().toString(36).slice(2)}`, device_id: 'BENCH' });
     }
     if (path === '/account/whoami') return json(res, 200, { user_id: `@guest:${SERVER}`, is_guest: true });
+    if (bigRoomHandler(req, res, url, path, bigRooms)) return;
     if (path === '/publicRooms') {
       const chunk = Array.from({ length: Math.min(rooms, 20) }, (_, i) => ({
         room_id: `!room${i}:${SERVER}`,
@@ -152,14 +155,27 @@ export function syntheticHandler(rooms: number): (req: IncomingMessage, res: Ser
   };
 }
 
-export async function startSyntheticHomeserver(rooms: number, port = 0): Promise<{ url: string; server: Server; close(): Promise<void> }> {
-  const server = createServer(syntheticHandler(rooms));
+export async function startSyntheticHomeserver(rooms: number, port = 0, bigRooms = 24): Promise<{ url: string; server: Server; counter: { bytes: number }; close(): Promise<void> }> {
+  const handler = syntheticHandler(rooms, bigRooms);
+  const counter = { bytes: 0 };
+  // Bytes sent, bodies only, so the bench can say what a page cost upstream.
+  const server = createServer((req, res) => {
+    const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => ServerResponse;
+    const count = (chunk: unknown): void => {
+      if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) counter.bytes += Buffer.byteLength(chunk);
+    };
+    res.write = ((chunk: unknown, ...rest: unknown[]) => (count(chunk), write(chunk, ...rest))) as typeof res.write;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => (typeof chunk !== 'function' && count(chunk), end(chunk, ...rest))) as typeof res.end;
+    handler(req, res);
+  });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     server,
+    counter,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

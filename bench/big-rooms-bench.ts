@@ -1,0 +1,96 @@
+// The "big rooms" section of `npm run bench`: the viewer against the stand-in homeserver's
+// rooms of 100,000 membership events (bench/big-rooms.ts). Every figure is from one run.
+import { readFileSync } from 'node:fs';
+import { startSyntheticHomeserver } from './synthetic-homeserver.js';
+
+export interface BenchProc {
+  url: string;
+  child: { pid?: number | undefined };
+  stop(): Promise<void>;
+}
+
+export type StartViewer = (homeserverUrl: string, extra?: Record<string, string>) => Promise<BenchProc>;
+
+/** Three rooms for the single cold pages, then 24 loaded at once. */
+const SINGLE = 3;
+const CONCURRENT = 24;
+const BIG = SINGLE + CONCURRENT;
+const f0 = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
+const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+async function timedGet(url: string): Promise<{ status: number; ms: number; bytes: number }> {
+  const started = performance.now();
+  const response = await fetch(url, { redirect: 'manual' });
+  const body = await response.arrayBuffer();
+  return { status: response.status, ms: performance.now() - started, bytes: body.byteLength };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function metricValue(viewer: BenchProc, name: string): Promise<number> {
+  const text = await (await fetch(`${viewer.url}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+}
+
+export async function bigRoomsSection(startViewer: StartViewer, say: (line?: string) => void): Promise<void> {
+  const homeserver = await startSyntheticHomeserver(100, 0, BIG);
+  try {
+    const viewer = await startViewer(homeserver.url, { LOG_LEVEL: 'warn' });
+    // A small room made hot first: the cached page whose latency is watched below.
+    const hot = `${viewer.url}/room/room0:bench.test`;
+    for (let i = 0; i < 20; i++) await timedGet(hot);
+
+    say(`## Big rooms (stand-in homeserver: rooms of 50,000 joined and 50,000 left members)`);
+    say();
+    say('| page (cold, one room alone) | status | time ms | upstream bytes |');
+    say('|---|---:|---:|---:|');
+    for (const [label, path] of [
+      ['latest page', '/room/big0:bench.test'],
+      ['info page', '/room/big1:bench.test/info'],
+      ['members page', '/room/big2:bench.test/members'],
+    ] as const) {
+      const before = homeserver.counter.bytes;
+      const result = await timedGet(`${viewer.url}${path}`);
+      say(`| ${label} | ${result.status} | ${f0(result.ms)} | ${f0(homeserver.counter.bytes - before)} |`);
+    }
+    say();
+
+    // The cached page, asked for by 4 clients in turn, while the other big rooms load cold at once.
+    const latencies: number[] = [];
+    let loading = true;
+    const watchers = Array.from({ length: 4 }, async () => {
+      while (loading) latencies.push((await timedGet(hot)).ms);
+    });
+    const bytesBefore = homeserver.counter.bytes;
+    const started = performance.now();
+    const cold = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => timedGet(`${viewer.url}/room/big${i + SINGLE}:bench.test`)));
+    const coldMs = performance.now() - started;
+    loading = false;
+    await Promise.all(watchers);
+    const statuses = new Map<number, number>();
+    for (const r of cold) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+    const loopMax = await metricValue(viewer, 'nodejs_eventloop_delay_max_seconds');
+    const pid = viewer.child.pid;
+    say(`${CONCURRENT} more big rooms asked for cold at once, while 4 clients ask for a cached page in turn:`);
+    say();
+    say('| all pages after | statuses | upstream MB | cached page p50 ms | p99 ms | max ms | longest event-loop delay ms | peak RSS MB |');
+    say('|---:|---|---:|---:|---:|---:|---:|---:|');
+    say(
+      `| ${f0(coldMs)} ms | ${[...statuses].map(([s, n]) => `${s}×${n}`).join(', ')} | ${f1((homeserver.counter.bytes - bytesBefore) / 2 ** 20)} | ` +
+        `${f1(percentile(latencies, 50))} | ${f1(percentile(latencies, 99))} | ${f1(Math.max(...latencies))} | ` +
+        `${Number.isFinite(loopMax) ? f1(loopMax * 1000) : 'n/a (not exported)'} | ${pid ? f0(peakRssMb(pid)) : 'n/a'} |`,
+    );
+    say();
+    await viewer.stop();
+  } finally {
+    await homeserver.close();
+  }
+}
