@@ -225,13 +225,13 @@ async function main(): Promise<void> {
     say(`| ${label} | ${response.status} | ${(await upstreamCalls(viewer)) - before} |`);
   }
   const coldRoom = `/room/${seed.rooms.pagination.alias.slice(1)}`;
-  const loadsBefore = await upstreamCalls(viewer, 'initialSync');
+  const loadsBefore = await upstreamCalls(viewer, 'context');
   const callsBefore = await upstreamCalls(viewer);
   const burst = await Promise.all(Array.from({ length: 100 }, () => fetch(`${viewer.url}${coldRoom}`).then(async (r) => (await r.text(), r.status))));
   say();
   say(
     `100 concurrent requests for one cold room (${coldRoom}): statuses ${[...new Set(burst)].join(', ')}; ` +
-      `room loads (initialSync) ${(await upstreamCalls(viewer, 'initialSync')) - loadsBefore}, upstream calls in all ${(await upstreamCalls(viewer)) - callsBefore}`,
+      `room loads (/context) ${(await upstreamCalls(viewer, 'context')) - loadsBefore}, upstream calls in all ${(await upstreamCalls(viewer)) - callsBefore}`,
   );
   say();
   await viewer.stop();

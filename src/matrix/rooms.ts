@@ -27,11 +27,6 @@ export interface TimelineChunk {
   state: MatrixEvent[];
 }
 
-export interface InitialSync {
-  state: MatrixEvent[];
-  timeline: TimelineChunk;
-}
-
 export interface EventContext {
   event: MatrixEvent;
   before: MatrixEvent[];
@@ -39,6 +34,12 @@ export interface EventContext {
   start: string | undefined;
   end: string | undefined;
   state: MatrixEvent[];
+}
+
+export interface MemberChunk {
+  events: MatrixEvent[];
+  /** False when the answer passed the byte bound and only its first members are here. */
+  complete: boolean;
 }
 
 export interface RelationsPage {
@@ -58,17 +59,6 @@ export interface HierarchyPage {
 
 function shapeError(what: string): BadGateway {
   return new BadGateway(`${what} answered with an unexpected shape`);
-}
-
-export function parseInitialSync(raw: unknown): InitialSync {
-  if (!isRecord(raw) || !Array.isArray(raw['state']) || !isRecord(raw['messages'])) throw shapeError('initialSync');
-  const messages = raw['messages'];
-  if (!Array.isArray(messages['chunk'])) throw shapeError('initialSync');
-  return {
-    state: parseEvents(raw['state']),
-    // The chunk is chronological; `start` is its older edge, `end` its newer one.
-    timeline: { events: parseEvents(messages['chunk']), start: optionalString(messages['start']), end: optionalString(messages['end']), state: [] },
-  };
 }
 
 export function parseMessages(raw: unknown, dir: 'b' | 'f'): TimelineChunk {
@@ -129,12 +119,40 @@ export class RoomApi {
     return this.client.session.isGuest;
   }
 
-  async initialSync(roomId: string, limit: number, signal: Signal): Promise<InitialSync> {
-    return parseInitialSync(await this.client.get(`${room(roomId)}/initialSync`, { endpoint: 'initialSync', query: { limit }, signal }));
-  }
-
+  /** The whole current state, members included: only where /context does not give the rest. */
   async state(roomId: string, signal: Signal): Promise<MatrixEvent[]> {
     return parseStateList(await this.client.get(`${room(roomId)}/state`, { endpoint: 'state', signal }));
+  }
+
+  /**
+   * The room's state after `eventId` without its member list: Synapse's `/context` with a
+   * `lazy_load_members` filter sends every non-member state event and the member events of
+   * the senders it returns. A homeserver that sends no create event there gets `/state`
+   * instead (still within the byte bound of every answer).
+   */
+  async stateAt(roomId: string, eventId: string, signal: Signal): Promise<MatrixEvent[]> {
+    const context = await this.context(roomId, eventId, 0, signal);
+    if (context.state.some((e) => e.type === 'm.room.create')) return context.state;
+    return this.state(roomId, signal);
+  }
+
+  /** The current state without the member list: two small calls (the newest event, then its context). */
+  async currentState(roomId: string, signal: Signal): Promise<MatrixEvent[]> {
+    const newest = (await this.messages(roomId, undefined, 'b', 1, signal)).events[0];
+    if (!newest) throw shapeError('messages');
+    return this.stateAt(roomId, newest.event_id, signal);
+  }
+
+  /** The joined-member count from the room summary (MSC3266), or undefined where it is not served. */
+  async joinedMembers(roomId: string, signal: Signal): Promise<number | undefined> {
+    try {
+      const raw = await this.client.get(`/room_summary/${encodeURIComponent(roomId)}`, { endpoint: 'summary', prefix: V1, signal });
+      const count = isRecord(raw) ? raw['num_joined_members'] : undefined;
+      return typeof count === 'number' && Number.isInteger(count) && count >= 0 ? count : undefined;
+    } catch (error) {
+      if (error instanceof MatrixApiError) return undefined;
+      throw error;
+    }
   }
 
   async messages(roomId: string, from: string | undefined, dir: 'b' | 'f', limit: number, signal: Signal): Promise<TimelineChunk> {
@@ -163,10 +181,22 @@ export class RoomApi {
   }
 
   /** Joined members' member events. */
-  async members(roomId: string, signal: Signal): Promise<MatrixEvent[]> {
+  async members(roomId: string, signal: Signal): Promise<MemberChunk> {
     const raw = await this.client.get(`${room(roomId)}/members`, { endpoint: 'members', query: { membership: 'join' }, signal });
     if (!isRecord(raw) || !Array.isArray(raw['chunk'])) throw shapeError('members');
-    return parseEvents(raw['chunk']);
+    return { events: parseEvents(raw['chunk']), complete: true };
+  }
+
+  /** One member's current member event, or undefined when the room has none for them. */
+  async member(roomId: string, userId: string, signal: Signal): Promise<MatrixEvent | undefined> {
+    try {
+      const raw = await this.client.get(`${room(roomId)}/state/m.room.member/${encodeURIComponent(userId)}`, { endpoint: 'member', signal });
+      if (!isRecord(raw)) throw shapeError('member');
+      return { event_id: '', type: 'm.room.member', sender: userId, state_key: userId, origin_server_ts: 0, content: raw };
+    } catch (error) {
+      if (error instanceof MatrixApiError && (error.httpStatus === 404 || error.httpStatus === 403)) return undefined;
+      throw error;
+    }
   }
 
   async relations(

@@ -1,4 +1,4 @@
-import { MatrixApiError, NotFound, RoomForbidden, type ViewerError } from '../matrix/errors.js';
+import { BadGateway, MatrixApiError, NotFound, RoomForbidden, type ViewerError } from '../matrix/errors.js';
 import type { MatrixEvent } from '../matrix/events.js';
 import type { SnapshotSource } from './homeserver.js';
 import { isTransient, ReadThroughCache, type CacheStats } from './read-through.js';
@@ -34,8 +34,6 @@ export class RoomCache {
   /** Public for /metrics. */
   readonly cache: ReadThroughCache<RoomSnapshot>;
   private readonly now: () => number;
-  /** Cleared when the homeserver turns out not to implement the room initialSync. */
-  private initialSyncWorks = true;
 
   constructor(
     private readonly api: SnapshotSource,
@@ -103,26 +101,16 @@ export class RoomCache {
   }
 
   /**
-   * One call where the homeserver still has the room initialSync (current state and the latest
-   * events together), else two: `/state`, then `/messages`. initialSync bundles no edits or
-   * thread summaries, but the latest window holds the edits and replies of its own events,
-   * which the pages aggregate from the events themselves.
+   * Two calls, and never the member list: the latest window by `/messages` (with the member
+   * events of its senders, lazily loaded), then the current non-member state by `/context`
+   * on its newest event. A room of 100,000 members costs what a room of ten does.
    */
   private async loadCold(roomId: string, signal: Signal): Promise<RoomSnapshot> {
-    if (this.initialSyncWorks) {
-      try {
-        const sync = await this.api.initialSync(roomId, WINDOW_EVENTS, signal);
-        checkReadable(sync.state);
-        return buildSnapshot(roomId, sync.state, sync.timeline, this.now());
-      } catch (error) {
-        if (!(error instanceof MatrixApiError) || !unsupported(error)) throw error;
-        this.initialSyncWorks = false;
-      }
-    }
-    const state = await this.api.state(roomId, signal);
-    // Check before fetching messages: a refused room costs one call, not two.
-    checkReadable(state);
     const chunk = await this.api.messages(roomId, undefined, 'b', WINDOW_EVENTS, signal);
+    const newest = chunk.events[chunk.events.length - 1];
+    if (!newest) throw new BadGateway('the homeserver sent no events for the room, not even its creation');
+    const state = await this.api.stateAt(roomId, newest.event_id, signal);
+    checkReadable(state);
     return buildSnapshot(roomId, state, chunk, this.now());
   }
 
@@ -131,8 +119,8 @@ export class RoomCache {
     for (let page = 0; page < MAX_FORWARD_PAGES; page++) {
       const chunk = await this.api.messages(current.roomId, current.forwardToken, 'f', FORWARD_PAGE, signal);
       if (hasStateChange(chunk)) {
-        // State changed: take the whole current state, and the new events with it.
-        const state = await this.api.state(current.roomId, signal);
+        // State changed: take the current state (no members) as of the chunk's newest event.
+        const state = await this.api.stateAt(current.roomId, chunk.events[chunk.events.length - 1]!.event_id, signal);
         const merged = appendChunk(current, chunk, this.now());
         const rebuilt = buildSnapshot(current.roomId, state, { ...chunk, events: merged.timeline, state: [...merged.members.values(), ...chunk.state] }, this.now());
         current = { ...rebuilt, version: current.version + 1, loadedAt: current.loadedAt };
@@ -170,9 +158,4 @@ export function notReadable(visibility: string | undefined): string {
 function checkReadable(state: readonly MatrixEvent[]): void {
   const visibility = state.find((e) => e.type === 'm.room.history_visibility' && e.state_key === '')?.content['history_visibility'];
   if (visibility !== 'world_readable') throw new RoomForbidden(notReadable(typeof visibility === 'string' ? visibility : undefined));
-}
-
-/** The homeserver does not implement the endpoint (as opposed to refusing this room). */
-function unsupported(error: MatrixApiError): boolean {
-  return error.errcode === 'M_UNRECOGNIZED' || ((error.httpStatus === 404 || error.httpStatus === 405) && error.errcode !== 'M_NOT_FOUND');
 }

@@ -3,6 +3,7 @@ import { isRecord, type MatrixEvent } from '../matrix/events.js';
 import type { HierarchyRoom } from '../matrix/rooms.js';
 import type { TimelineSource } from './homeserver.js';
 import type { RoomCache } from './cache.js';
+import { RoomMembers, type MemberList } from './members.js';
 import { rollBack, rollForward } from './profiles.js';
 import type { RoomSnapshot } from './snapshot.js';
 import { ReadThroughCache } from './read-through.js';
@@ -48,6 +49,7 @@ const isCreate = (event: MatrixEvent | undefined): boolean => event?.type === 'm
 export class RoomReader {
   /** Public for /metrics. */
   readonly cache: ReadThroughCache<unknown>;
+  private readonly members: RoomMembers;
 
   constructor(
     private readonly api: TimelineSource,
@@ -55,6 +57,7 @@ export class RoomReader {
     private readonly opts: ReaderOptions,
   ) {
     this.cache = new ReadThroughCache<unknown>({ name: 'reader', maxBytes: opts.maxBytes });
+    this.members = new RoomMembers(api, this.cache);
   }
 
   /** The latest events: the tail of the snapshot that holds `pageSize` visible events. */
@@ -161,9 +164,14 @@ export class RoomReader {
     });
   }
 
-  /** Joined members' member events. */
-  async members(roomId: string): Promise<MatrixEvent[]> {
-    return this.cache.get(`members\u0000${roomId}`, MEMBERS_TTL, () => this.api.members(roomId, undefined));
+  /** Joined members, within the byte bound (for the members page and the info page's servers). */
+  memberList(roomId: string): Promise<MemberList> {
+    return this.members.list(roomId);
+  }
+
+  /** `known` member events, with those of the other `userIds` looked up one by one (a few at most). */
+  profiles(roomId: string, userIds: Iterable<string>, known: readonly MatrixEvent[]): Promise<MatrixEvent[]> {
+    return this.members.profiles(roomId, userIds, known);
   }
 
   /** A space's children, one level deep, the space itself left out. */

@@ -79,8 +79,9 @@ export function buildSnapshot(roomId: string, stateEvents: MatrixEvent[], chunk:
   });
 }
 
+/** A change of state other than membership (member events carry their own news). */
 export function hasStateChange(chunk: TimelineChunk): boolean {
-  return chunk.events.some((e) => e.state_key !== undefined);
+  return chunk.events.some((e) => e.state_key !== undefined && e.type !== 'm.room.member');
 }
 
 /**
@@ -97,7 +98,8 @@ export function appendChunk(snapshot: RoomSnapshot, chunk: TimelineChunk, now: n
   const senders = sendersOf(timeline);
   const members = new Map<string, MatrixEvent>();
   for (const [userId, event] of snapshot.members) if (senders.has(userId)) members.set(userId, event);
-  for (const event of chunk.state) {
+  // The chunk's lazy state is as of its start; its own member events are newer.
+  for (const event of [...chunk.state, ...fresh]) {
     if (event.type === 'm.room.member' && event.state_key && senders.has(event.state_key)) members.set(event.state_key, event);
   }
   return finish({

@@ -18,7 +18,10 @@ export interface PowerLevels {
   notifications: Record<string, number>;
 }
 
-/** The parts of a room's current state the pages show, every field checked. */
+/**
+ * The parts of a room's current state the pages show, every field checked. Members are not
+ * part of it: a cold room never loads its member list (see rooms/members.ts).
+ */
 export interface RoomState {
   roomId: string;
   name: string | undefined;
@@ -40,10 +43,6 @@ export interface RoomState {
   predecessor: { roomId: string; eventId: string | undefined } | undefined;
   tombstone: { replacementRoom: string; body: string | undefined } | undefined;
   powerLevels: PowerLevels;
-  /** Joined members' profiles, current. */
-  joinedCount: number;
-  /** Servers of joined members, most members first. */
-  servers: string[];
   /** Widget and layout state events, kept raw for the widgets view model. */
   widgetEvents: MatrixEvent[];
   /** `m.space.child` events with a `via` list: the children of a space. */
@@ -121,16 +120,10 @@ export function parseRoomState(roomId: string, events: readonly MatrixEvent[]): 
   const aliases = content('m.room.canonical_alias');
   const tombstone = content('m.room.tombstone');
   const visibility = byKey.get('m.room.history_visibility\u0000');
-  const joined = new Map<string, number>();
-  let joinedCount = 0;
   const widgetEvents: MatrixEvent[] = [];
   const spaceChildren: MatrixEvent[] = [];
   for (const event of byKey.values()) {
-    if (event.type === 'm.room.member' && event.content['membership'] === 'join') {
-      joinedCount++;
-      const server = event.state_key?.slice(event.state_key.indexOf(':') + 1);
-      if (server) joined.set(server, (joined.get(server) ?? 0) + 1);
-    } else if (WIDGET_STATE_TYPES.has(event.type)) {
+    if (WIDGET_STATE_TYPES.has(event.type)) {
       widgetEvents.push(event);
     } else if (event.type === 'm.space.child' && Array.isArray(event.content['via']) && event.content['via'].length > 0) {
       spaceChildren.push(event);
@@ -160,8 +153,6 @@ export function parseRoomState(roomId: string, events: readonly MatrixEvent[]): 
       ? { replacementRoom: tombstone['replacement_room'], body: str(tombstone['body']) }
       : undefined,
     powerLevels: parsePowerLevels(content('m.room.power_levels'), creator),
-    joinedCount,
-    servers: [...joined.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([server]) => server),
     widgetEvents,
     spaceChildren,
   };

@@ -8,8 +8,8 @@ const TTL_MS = 10 * 60_000;
 
 /**
  * The widget state of rooms listed in the directory, so it can say how many widgets each
- * has. A cached snapshot answers for free; otherwise one `/state` call, of which only the
- * widget events are kept. Callers give a deadline: the directory never waits long for this.
+ * has. A cached snapshot answers for free; otherwise the room's non-member state (two small
+ * calls, never the member list), of which only the widget events are kept. Callers give a deadline: the directory never waits long for this.
  */
 export class WidgetStateLookup {
   /** Public for /metrics. */
@@ -29,7 +29,7 @@ export class WidgetStateLookup {
       const cached = this.rooms.lastKnown(roomId);
       const events = cached
         ? cached.state.widgetEvents
-        : await this.cache.get(`widgets\u0000${roomId}`, TTL_MS, async () => parseRoomState(roomId, await this.api.state(roomId, undefined)).widgetEvents);
+        : await this.cache.get(`widgets\u0000${roomId}`, TTL_MS, async () => parseRoomState(roomId, await this.api.currentState(roomId, undefined)).widgetEvents);
       found.set(roomId, events);
     });
     let timer: NodeJS.Timeout | undefined;

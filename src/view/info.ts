@@ -19,6 +19,8 @@ export interface InfoView {
   aliases: string[];
   servers: string[];
   serversMore: number;
+  /** Said when the servers are those of the first members only (the room is too big to list). */
+  serversNote: string | undefined;
   userLevels: Array<{ userId: string; name: string; level: number }>;
   actionLevels: PowerRow[];
   creatorsNote: string | undefined;
@@ -48,7 +50,15 @@ function creatorsRule(version: string): boolean {
   return Number.isFinite(n) && n >= 12;
 }
 
-export function buildInfo(state: RoomState, names: ReadonlyMap<string, string>): InfoView {
+/** What the info page knows of the membership: the count, and the servers of the members listed. */
+export interface MembershipFacts {
+  joinedCount: number | undefined;
+  servers: readonly string[];
+  /** How many members the servers come from, when that is not all of them (the byte bound). */
+  listedOf: number | undefined;
+}
+
+export function buildInfo(state: RoomState, names: ReadonlyMap<string, string>, membership: MembershipFacts): InfoView {
   const rows: InfoRow[] = [];
   const add = (label: string, value: string | undefined, href?: string): void => {
     if (value !== undefined && value !== '') rows.push({ label, value, href });
@@ -63,7 +73,7 @@ export function buildInfo(state: RoomState, names: ReadonlyMap<string, string>):
   add('Who can read the history', state.historyVisibility ? VISIBILITY[state.historyVisibility] ?? state.historyVisibility : undefined);
   add('Guest access', state.guestAccess ? GUEST[state.guestAccess] ?? state.guestAccess : 'Guests cannot join');
   add('Encryption', state.encryption ? `End-to-end encrypted (${state.encryption}); new messages cannot be shown here` : 'Not encrypted');
-  add('Joined members', String(state.joinedCount));
+  if (membership.joinedCount !== undefined) add('Joined members', membership.joinedCount.toLocaleString('en-US'));
   if (state.predecessor) add('Previous room', state.predecessor.roomId, roomPath(state.predecessor.roomId));
   if (state.tombstone) add('Replaced by', state.tombstone.replacementRoom, roomPath(state.tombstone.replacementRoom));
 
@@ -88,8 +98,12 @@ export function buildInfo(state: RoomState, names: ReadonlyMap<string, string>):
   return {
     rows,
     aliases: [...new Set(aliases)],
-    servers: state.servers.slice(0, 50),
-    serversMore: Math.max(0, state.servers.length - 50),
+    servers: membership.servers.slice(0, 50),
+    serversMore: Math.max(0, membership.servers.length - 50),
+    serversNote:
+      membership.listedOf !== undefined
+        ? `These are the servers of the first ${membership.listedOf.toLocaleString('en-US')} members only: the room is too big to list them all.`
+        : undefined,
     userLevels,
     actionLevels,
     creatorsNote: creatorsRule(state.roomVersion)

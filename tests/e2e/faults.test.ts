@@ -127,10 +127,10 @@ describe('slow homeserver', () => {
 describe('429 from the homeserver', () => {
   it('waits retry_after_ms before retrying the call', async () => {
     const v = await viewer();
-    proxy.set({ kind: 'rateLimit', retryAfterMs: 800 }, /\/initialSync/, 1);
+    proxy.set({ kind: 'rateLimit', retryAfterMs: 800 }, /\/messages/, 1);
     const page = await v.html(byId(seed.rooms.library.roomId));
     expect([200, 301]).toContain(page.status);
-    const calls = proxy.requests.filter((r) => r.path.endsWith('/initialSync'));
+    const calls = proxy.requests.filter((r) => r.path.endsWith('/messages'));
     expect(calls.map((c) => c.fault)).toEqual(['rateLimit', 'pass']);
     expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(750);
   });
@@ -138,7 +138,7 @@ describe('429 from the homeserver', () => {
   it('does not stampede: concurrent pages each retry once, after the delay', async () => {
     const v = await viewer();
     expect((await v.get('/readyz')).status).toBe(200);
-    proxy.set({ kind: 'rateLimit', retryAfterMs: 1000 }, /\/initialSync/);
+    proxy.set({ kind: 'rateLimit', retryAfterMs: 1000 }, /\/messages/);
     proxy.resetCounts();
     const n = 10;
     const stamp = Date.now();
@@ -150,7 +150,7 @@ describe('429 from the homeserver', () => {
     const statuses = await Promise.all(pending);
     expect(statuses.every((s) => s < 500)).toBe(true);
 
-    const stateCalls = proxy.requests.filter((r) => r.path.endsWith('/initialSync'));
+    const stateCalls = proxy.requests.filter((r) => r.path.endsWith('/messages'));
     // At most one 429 and one retry per distinct room: bounded, not a stampede.
     expect(stateCalls.length).toBeLessThanOrEqual(2 * (n + 1));
     const lobbyState = stateCalls.filter((r) => r.path.includes(seed.rooms.lobby.roomId));
@@ -170,8 +170,8 @@ describe('garbage from the homeserver', () => {
     { name: 'a 500', fault: { kind: 'status', status: 500 } },
   ] as const;
   for (const { name, fault } of faults) {
-    // A cold room is loaded with one call, the room initialSync.
-    for (const target of [/\/initialSync/]) {
+    // A cold room is loaded with two calls: /messages, then /context on its newest event.
+    for (const target of [/\/messages/, /\/context\//]) {
       it(`${name} on ${target.source}: a 502 page, no crash, nothing poisoned in the cache`, async () => {
         const v = await viewer();
         const room = seed.rooms.garden;

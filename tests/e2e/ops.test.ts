@@ -112,9 +112,11 @@ describe('/metrics', () => {
     expect(sample(text, 'room_cache_misses_total')).toBe(2);
     expect(sample(text, 'room_cache_evictions_total')).toBe(0);
 
-    // Each cold room is one room initialSync.
-    expect(sample(text, 'upstream_calls_total', { endpoint: 'initialSync', outcome: 'ok' })).toBe(2);
-    expect(sample(text, 'upstream_call_duration_seconds_count', { endpoint: 'initialSync' })).toBe(2);
+    // Each cold room is /messages and /context, never a member list.
+    expect(sample(text, 'upstream_calls_total', { endpoint: 'messages', outcome: 'ok' })).toBe(2);
+    expect(sample(text, 'upstream_calls_total', { endpoint: 'context', outcome: 'ok' })).toBe(2);
+    expect(sample(text, 'upstream_call_duration_seconds_count', { endpoint: 'context' })).toBe(2);
+    expect(sample(text, 'upstream_calls_total', { endpoint: 'members', outcome: 'ok' })).toBeUndefined();
 
     expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(sample(text, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);

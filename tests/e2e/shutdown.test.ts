@@ -109,9 +109,8 @@ describe('SIGTERM on the built server', () => {
     }
     expect((await get(port, '/healthz')).status).toBe(200);
 
-    // A slow page: the homeserver takes 2.5 s to answer for the room (loaded by initialSync,
-    // or /state where initialSync is missing).
-    proxy.set({ kind: 'delay', ms: 2500 }, /\/initialSync|\/state/);
+    // A slow page: the homeserver takes 2.5 s to answer for the room's state.
+    proxy.set({ kind: 'delay', ms: 2500 }, /\/context\//);
     const slow = get(port, `/room/${seed.rooms.library.alias.slice(1)}`).then((answer) => ({ ...answer, at: Date.now() }));
     // A second client has connected and is still sending its request when the drain starts.
     const late = await startRequest(port, '/healthz');

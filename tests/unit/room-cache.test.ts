@@ -24,31 +24,21 @@ class FakeApi {
   failing = false;
   refuse: MatrixApiError | undefined;
 
-  async state_(roomId: string): Promise<MatrixEvent[]> {
-    this.calls.push(`state ${roomId}`);
-    await new Promise((r) => setTimeout(r, 5));
-    if (this.refuse) throw this.refuse;
-    if (this.failing) throw new HomeserverUnavailable('down');
-    return this.state;
-  }
-
   async messages(roomId: string, from: string | undefined, dir: 'b' | 'f', limit: number): Promise<TimelineChunk> {
     this.calls.push(`messages ${dir} ${from ?? ''}`);
+    await new Promise((r) => setTimeout(r, 5));
+    if (this.refuse) throw this.refuse;
     if (this.failing) throw new HomeserverUnavailable('down');
     if (dir === 'b') return this.backlog;
     const events = this.forward.splice(0, limit);
     return { events, start: from, end: `f${this.calls.length}`, state: [] };
   }
 
-  initialSyncSupported = true;
-
-  async initialSync(roomId: string): Promise<{ state: MatrixEvent[]; timeline: TimelineChunk }> {
-    this.calls.push(`initialSync ${roomId}`);
-    await new Promise((r) => setTimeout(r, 5));
-    if (!this.initialSyncSupported) throw new MatrixApiError(404, 'M_UNRECOGNIZED', 'Unrecognized request');
-    if (this.refuse) throw this.refuse;
+  /** As Synapse's lazy-loading /context: the non-member state, never the member list. */
+  async stateAt(roomId: string, eventId: string): Promise<MatrixEvent[]> {
+    this.calls.push(`context ${eventId}`);
     if (this.failing) throw new HomeserverUnavailable('down');
-    return { state: this.state, timeline: this.backlog };
+    return this.state.filter((e) => e.type !== 'm.room.member');
   }
 
   async roomExists(): Promise<boolean | undefined> {
@@ -57,7 +47,7 @@ class FakeApi {
   }
 
   asApi(): RoomApi {
-    return { initialSync: this.initialSync.bind(this), state: (id: string) => this.state_(id), messages: this.messages.bind(this), roomExists: this.roomExists.bind(this) } as unknown as RoomApi;
+    return { stateAt: this.stateAt.bind(this), messages: this.messages.bind(this), roomExists: this.roomExists.bind(this) } as unknown as RoomApi;
   }
 }
 
@@ -66,29 +56,20 @@ function cacheWith(api: FakeApi, clock: { now: number }, maxBytes = 50_000_000):
 }
 
 describe('RoomCache', () => {
-  it('loads a cold room with one call, once for any number of concurrent requests', async () => {
+  it('loads a cold room with two calls and no member list, once for any number of concurrent requests', async () => {
     const api = new FakeApi();
     const cache = cacheWith(api, { now: Date.now() });
     const snapshots = await Promise.all(Array.from({ length: 100 }, () => cache.get(LOBBY)));
     expect(new Set(snapshots).size).toBe(1);
-    expect(api.calls).toEqual([`initialSync ${LOBBY}`]);
+    const newest = api.backlog.events.at(-1)!.event_id;
+    expect(api.calls).toEqual(['messages b ', `context ${newest}`]);
     const snapshot = snapshots[0]!;
+    // The senders' member events come from the lazily loaded /messages, not a member list.
+    expect(snapshot.members.size).toBeGreaterThan(0);
     expect(snapshot.state.name).toBe('Lobby');
     expect(snapshot.timeline.length).toBeGreaterThan(40);
     expect(snapshot.timeline[0]!.origin_server_ts).toBeLessThanOrEqual(snapshot.timeline.at(-1)!.origin_server_ts);
     expect(cache.stats.misses).toBe(100);
-  });
-
-  it('falls back to /state and /messages where the room initialSync is not implemented, and remembers that', async () => {
-    const api = new FakeApi();
-    api.initialSyncSupported = false;
-    const cache = cacheWith(api, { now: Date.now() });
-    const snapshot = await cache.get(LOBBY);
-    expect(snapshot.state.name).toBe('Lobby');
-    expect(api.calls).toEqual([`initialSync ${LOBBY}`, `state ${LOBBY}`, 'messages b ']);
-    api.calls = [];
-    await cache.get('!other:localhost');
-    expect(api.calls).toEqual(['state !other:localhost', 'messages b ']);
   });
 
   it('serves from memory within the freshness interval', async () => {
@@ -97,7 +78,7 @@ describe('RoomCache', () => {
     const cache = cacheWith(api, clock);
     await cache.get(LOBBY);
     await cache.get(LOBBY);
-    expect(api.calls.length).toBe(1);
+    expect(api.calls.length).toBe(2);
     expect(cache.stats.hits).toBe(1);
   });
 
@@ -125,7 +106,7 @@ describe('RoomCache', () => {
     await expect(cache.get(LOBBY)).rejects.toBeInstanceOf(RoomForbidden);
   });
 
-  it('refuses a room that is not world-readable after one call, and remembers the refusal', async () => {
+  it('refuses a room that is not world-readable, and remembers the refusal', async () => {
     const api = new FakeApi();
     api.state = withVisibility(api.state, 'shared');
     const cache = cacheWith(api, { now: Date.now() });
@@ -133,7 +114,7 @@ describe('RoomCache', () => {
     expect(error).toBeInstanceOf(RoomForbidden);
     expect((error as RoomForbidden).explanation).toMatch(/members only/);
     await expect(cache.get(LOBBY)).rejects.toBeInstanceOf(RoomForbidden);
-    expect(api.calls).toEqual([`initialSync ${LOBBY}`]);
+    expect(api.calls.length).toBe(2);
   });
 
   it('tells an unknown room (404) from a 403 through the room summary', async () => {

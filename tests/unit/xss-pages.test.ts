@@ -90,7 +90,7 @@ function renderBatch(
     }
     const names = new Map(members.map((m) => [m.state_key ?? '', cleanName(m.content['displayname']) ?? m.state_key ?? '']));
     const about = { meta: roomMeta(room, site, { title: room.name, path: roomSubPath(room.ref, 'info'), description: describeRoom(room, []) }), room };
-    const infoView = { ...about, info: buildInfo(snapshot.state, names), children: [] };
+    const infoView = { ...about, info: buildInfo(snapshot.state, names, { joinedCount: members.length, servers: [], listedOf: undefined }), children: [] };
     pages.push({ name: `info published=${published}`, html: renderer.page('info', infoView) });
     const widgetsView = { ...about, widgets: widgetDetails(room.widgets), latestHref: roomPath(room.ref) };
     pages.push({ name: `widgets published=${published}`, html: renderer.page('widgets', widgetsView) });

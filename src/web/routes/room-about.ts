@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { BadRequest } from '../../matrix/errors.js';
 import { buildInfo } from '../../view/info.js';
-import { buildMembers, memberNames, paginateMembers } from '../../view/members.js';
+import { buildMembers, memberNames, paginateMembers, partialNote } from '../../view/members.js';
+import { serversOf } from '../../rooms/members.js';
 import { roomMeta, widgetDetails } from '../../view/room.js';
 import { roomPath, roomSubPath } from '../../view/urls.js';
 import { buildSpaceChildren } from '../../view/space.js';
@@ -22,8 +23,15 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
     const loaded = await loadRoom(req, res, deps, '/info');
     if (!loaded) return;
     const { snapshot, room } = loaded;
-    const members = await deps.reader.members(room.roomId).catch(() => [...snapshot.members.values()]);
-    const names = memberNames(members);
+    const { state } = snapshot;
+    const list = await deps.reader.memberList(room.roomId).catch(() => undefined);
+    const people = [state.creator, ...Object.keys(state.powerLevels.users)].filter((id): id is string => id !== undefined);
+    const names = memberNames(await deps.reader.profiles(room.roomId, people, [...(list?.events ?? []), ...snapshot.members.values()]));
+    const membership = {
+      joinedCount: list?.joinedCount,
+      servers: serversOf(list?.events ?? []),
+      listedOf: list && !list.complete ? list.events.length : undefined,
+    };
     const children = room.isSpace ? buildSpaceChildren(await deps.reader.children(room.roomId).catch(() => [])) : [];
     const view = {
       meta: roomMeta(room, deps.site, {
@@ -33,7 +41,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
         description: `Details of the Matrix room ${room.name}: addresses, version, join rules, encryption, members, widgets and how to join.`,
       }),
       room,
-      info: buildInfo(snapshot.state, names),
+      info: buildInfo(state, names, membership),
       children,
     };
     sendPage(req, res, deps.renderer.page('info', view), live(snapshot.lastModified, view.meta.noindex));
@@ -47,8 +55,10 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
     const loaded = await loadRoom(req, res, deps, '/members');
     if (!loaded) return;
     const { snapshot, room } = loaded;
-    const all = buildMembers(await deps.reader.members(room.roomId), snapshot.state.powerLevels);
-    const page = paginateMembers(all, room.ref, rawPage ? Number(rawPage) : 1, deps.membersPageSize);
+    const list = await deps.reader.memberList(room.roomId);
+    const all = buildMembers(list.events, snapshot.state.powerLevels, !list.complete);
+    const note = list.complete ? undefined : partialNote(list.joinedCount, list.events.length);
+    const page = paginateMembers(all, room.ref, rawPage ? Number(rawPage) : 1, deps.membersPageSize, { note, total: list.joinedCount });
     const view = {
       meta: roomMeta(room, deps.site, {
         title: `${room.name}: members${page.page > 1 ? `, page ${page.page}` : ''}`,
@@ -69,8 +79,8 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
     const loaded = await loadRoom(req, res, deps, '/widgets');
     if (!loaded) return;
     const { snapshot, room } = loaded;
-    const members = await deps.reader.members(room.roomId).catch(() => [...snapshot.members.values()]);
-    const names = memberNames(members);
+    const senders = room.widgets.map((widget) => widget.sender);
+    const names = memberNames(await deps.reader.profiles(room.roomId, senders, [...snapshot.members.values()]));
     const view = {
       meta: roomMeta(room, deps.site, {
         title: `${room.name}: widgets`,

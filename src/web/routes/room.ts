@@ -102,7 +102,8 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
     const { snapshot, room } = loaded;
     await respond(req, res, snapshot, room, async () => {
       const thread = await deps.reader.thread(room.roomId, rootId);
-      const members = await deps.reader.members(room.roomId).catch(() => [...snapshot.members.values()]);
+      const senders = [thread.root, ...thread.replies].map((event) => event.sender);
+      const members = await deps.reader.profiles(room.roomId, senders, [...snapshot.members.values()]);
       const page: TimelinePage = { events: [thread.root, ...thread.replies], members, hasEarlier: false, hasLater: false };
       const rootBody = typeof thread.root.content['body'] === 'string' ? thread.root.content['body'] : 'a message';
       return render(snapshot, room, page, {

@@ -1,0 +1,67 @@
+import type { MatrixEvent } from '../matrix/events.js';
+import type { MemberChunk } from '../matrix/rooms.js';
+import type { MemberSource } from './homeserver.js';
+import type { ReadThroughCache } from './read-through.js';
+
+/** A room's joined members, as far as the byte bound of one answer reaches. */
+export interface MemberList {
+  /** Joined members' member events: all of them, or the first that fit the bound. */
+  events: MatrixEvent[];
+  /** Whether `events` is the whole list. */
+  complete: boolean;
+  /** Joined members in all, from the room summary; the list's length where there is none. */
+  joinedCount: number;
+}
+
+const TTL_MS = 60_000;
+/** Pages that name people look up at most this many of them one by one. */
+const MAX_PROFILE_LOOKUPS = 12;
+
+/**
+ * The only reader of member lists, for the members page and the info page's servers: a cold
+ * room page never needs one. Other pages name people from the lazily loaded member events
+ * they already have, and look up the few that are missing one by one.
+ */
+export class RoomMembers {
+  constructor(
+    private readonly api: MemberSource,
+    private readonly cache: ReadThroughCache<unknown>,
+  ) {}
+
+  list(roomId: string): Promise<MemberList> {
+    return this.cache.get(`members\u0000${roomId}`, TTL_MS, async () => {
+      const [chunk, count] = await Promise.all([
+        this.api.members(roomId, undefined),
+        this.api.joinedMembers(roomId, undefined).catch(() => undefined),
+      ]);
+      return toList(chunk, count);
+    });
+  }
+
+  /** Member events of `userIds` not in `known`, each looked up alone (a few at most). */
+  async profiles(roomId: string, userIds: Iterable<string>, known: readonly MatrixEvent[]): Promise<MatrixEvent[]> {
+    const have = new Set(known.map((e) => e.state_key));
+    const wanted = [...new Set(userIds)].filter((id) => !have.has(id)).slice(0, MAX_PROFILE_LOOKUPS);
+    const found = await Promise.all(
+      wanted.map((userId) =>
+        this.cache.get(`member\u0000${roomId}\u0000${userId}`, TTL_MS, () => this.api.member(roomId, userId, undefined)).catch(() => undefined),
+      ),
+    );
+    return [...known, ...found.filter((e): e is MatrixEvent => e !== undefined)];
+  }
+}
+
+function toList(chunk: MemberChunk, count: number | undefined): MemberList {
+  const events = chunk.events.filter((e) => e.type === 'm.room.member' && e.content['membership'] === 'join');
+  return { events, complete: chunk.complete, joinedCount: chunk.complete ? events.length : Math.max(count ?? 0, events.length) };
+}
+
+/** Servers of the listed members, most members first. */
+export function serversOf(events: readonly MatrixEvent[]): string[] {
+  const counts = new Map<string, number>();
+  for (const event of events) {
+    const server = event.state_key?.slice(event.state_key.indexOf(':') + 1);
+    if (server) counts.set(server, (counts.get(server) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([server]) => server);
+}
