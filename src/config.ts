@@ -35,6 +35,22 @@ export interface Config {
   readonly metricsToken: string | undefined;
   /** Pages per minute one client may ask for; 0 turns the limit off. */
   readonly rateLimitPerMinute: number;
+  readonly archive: ArchiveConfig;
+}
+
+/** Where the archive lives: off (cache only), an SQLite file, or a shared PostgreSQL. */
+export type ArchiveConfig =
+  | { readonly kind: 'off' }
+  | ({ readonly kind: 'sqlite'; readonly path: string } & ArchiveBounds)
+  | ({ readonly kind: 'postgres'; readonly url: string } & ArchiveBounds);
+
+export interface ArchiveBounds {
+  /** Backfill stops reading a room once the archive holds this many of its events. */
+  readonly maxEventsPerRoom: number;
+  /** Homeserver calls per minute the backfill makes; 0: this process never backfills. */
+  readonly backfillCallsPerMinute: number;
+  /** Events per backfill call. */
+  readonly backfillChunk: number;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +115,23 @@ function denylist(env: Env): string[] {
 
 const MB = 1024 * 1024;
 
+function archive(env: Env): ArchiveConfig {
+  if (!boolean(env, 'ARCHIVE', true)) return { kind: 'off' };
+  const bounds: ArchiveBounds = {
+    maxEventsPerRoom: integer(env, 'ARCHIVE_MAX_EVENTS_PER_ROOM', 1_000_000, 100, 1_000_000_000),
+    backfillCallsPerMinute: integer(env, 'ARCHIVE_BACKFILL_CALLS_PER_MINUTE', 30, 0, 6000),
+    backfillChunk: integer(env, 'ARCHIVE_BACKFILL_CHUNK', 100, 10, 1000),
+  };
+  const url = env['DATABASE_URL']?.trim();
+  if (url) {
+    if (!/^postgres(ql)?:\/\/[^\s]+$/.test(url)) throw new ConfigError('DATABASE_URL must be a postgres:// URL');
+    return Object.freeze({ kind: 'postgres', url, ...bounds });
+  }
+  const path = env['ARCHIVE_PATH']?.trim() || './data/archive.sqlite';
+  if (/\u0000/.test(path)) throw new ConfigError('ARCHIVE_PATH must be a file path');
+  return Object.freeze({ kind: 'sqlite', path, ...bounds });
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 8000, 1, 65535);
   const accessToken = env['MATRIX_ACCESS_TOKEN']?.trim() || undefined;
@@ -126,5 +159,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevel(env),
     metricsToken: env['METRICS_TOKEN']?.trim() || undefined,
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
+    archive: archive(env),
   });
 }

@@ -54,3 +54,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(name);
   });
 });
+
+describe('the archive settings', () => {
+  it('is an SQLite file under ./data by default, PostgreSQL with DATABASE_URL, nothing with ARCHIVE=off', () => {
+    expect(loadConfig({}).archive).toMatchObject({ kind: 'sqlite', path: './data/archive.sqlite', backfillCallsPerMinute: 30 });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db.example:5432/x' }).archive).toMatchObject({ kind: 'postgres', url: 'postgres://u:p@db.example:5432/x' });
+    expect(loadConfig({ ARCHIVE: 'off', DATABASE_URL: 'postgres://x/y' }).archive).toEqual({ kind: 'off' });
+    expect(loadConfig({ ARCHIVE_PATH: '/var/a.db', ARCHIVE_MAX_EVENTS_PER_ROOM: '5000', ARCHIVE_BACKFILL_CALLS_PER_MINUTE: '0' }).archive).toMatchObject({ path: '/var/a.db', maxEventsPerRoom: 5000, backfillCallsPerMinute: 0 });
+  });
+  it('names the variable of a bad value', () => {
+    expect(() => loadConfig({ ARCHIVE: 'maybe' })).toThrow(/ARCHIVE/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ ARCHIVE_MAX_EVENTS_PER_ROOM: '-1' })).toThrow(/ARCHIVE_MAX_EVENTS_PER_ROOM/);
+    expect(() => loadConfig({ ARCHIVE_BACKFILL_CALLS_PER_MINUTE: 'fast' })).toThrow(/ARCHIVE_BACKFILL_CALLS_PER_MINUTE/);
+  });
+});
