@@ -21,6 +21,9 @@ async function main(): Promise<void> {
   const services = createServices(config, log, process.env['NODE_ENV'] === 'production');
   const site = services.renderer.site;
   site.serverName = process.env['MATRIX_SERVER_NAME'] || (await discoverServerName(services.client, site.serverName));
+  // Versioned migrations before the first request; a store that cannot open stops the start.
+  await services.archive?.store.migrate();
+  services.backfill?.start();
 
   let draining = false;
   const app = createApp(services, {
@@ -40,7 +43,8 @@ async function main(): Promise<void> {
     if (draining) return;
     draining = true;
     log.info({ signal }, 'draining');
-    server.close(() => process.exit(0));
+    services.backfill?.stop();
+    server.close(() => void (services.archive?.store.close() ?? Promise.resolve()).finally(() => process.exit(0)));
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   };

@@ -19,10 +19,18 @@ import { createPageCache } from './web/page-cache.js';
 import { createRenderer } from './web/render.js';
 import { loadStaticAssets } from './web/static-assets.js';
 import { publicDir } from './paths.js';
+import { Archive } from './archive/archive.js';
+import { Backfill } from './archive/backfill.js';
+import { createStore } from './archive/open.js';
+import { recordingHomeserver } from './rooms/recording.js';
+import type { Homeserver } from './rooms/homeserver.js';
+import { describeForArchive } from './view/archive-text.js';
 
 export interface Services extends AppDeps {
   session: Session;
   upstreamListeners: UpstreamListener[];
+  /** Runs only where the configuration allows it; start() after the archive's migrate(). */
+  backfill: Backfill | undefined;
 }
 
 /** Builds every long-lived object from the config; the one place that wires layers together. */
@@ -47,7 +55,11 @@ export function createServices(config: Config, log: Logger, production: boolean)
   // and reply targets 10 %, the day archive 10 %, rendered pages 6 %, directory pages 2 %,
   // widget counts 2 %.
   const share = (fraction: number): number => Math.floor(config.cacheMaxBytes * fraction);
-  const api = new RoomApi(client);
+  const roomApi = new RoomApi(client);
+  const store = createStore(config.archive);
+  const archive = store ? new Archive(store, { describe: describeForArchive, onError: (error, what) => log.warn({ err: error, what }, 'archive write failed') }) : undefined;
+  // With the archive on, everything read from the homeserver is written to it on the way.
+  const api: Homeserver = archive ? recordingHomeserver(roomApi, archive) : roomApi;
   const directory = new DirectoryService(api, {
     pageSize: config.directoryPageSize,
     denylist,
@@ -79,8 +91,21 @@ export function createServices(config: Config, log: Logger, production: boolean)
     },
     production,
   );
+  const backfill =
+    archive && config.archive.kind !== 'off'
+      ? new Backfill({
+          archive,
+          messages: (roomId, from, dir, limit, signal) => api.messages(roomId, from, dir, limit, signal),
+          rooms: async () => (await listedRooms.get()).map((r) => ({ roomId: r.roomId, memberCount: r.memberCount })),
+          busy: () => client.load.queued > 0,
+          callsPerMinute: config.archive.backfillCallsPerMinute,
+          chunk: config.archive.backfillChunk,
+          maxEventsPerRoom: config.archive.maxEventsPerRoom,
+          onError: (error, roomId) => log.warn({ err: error, roomId }, 'backfill call failed'),
+        })
+      : undefined;
   const caches = [rooms.cache, resolver.cache, reader.cache, days.chunks, widgetState.cache, pages, directory.cache, listedRooms.cache];
-  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState, days, pages, listedRooms, caches, upstreamListeners, assets };
+  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState, days, pages, listedRooms, caches, upstreamListeners, assets, archive, backfill };
 }
 
 /**

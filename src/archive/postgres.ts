@@ -147,7 +147,7 @@ export class PostgresStore implements ArchiveStore {
         const column = (i: number): unknown[] => cols.map((c) => c[i]);
         await db.query(
           `INSERT INTO events (room_id, event_id, ts, day, sender, type, thread_root, sender_name, message, json, text, stretch)
-           SELECT $1, * , $12 FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::text[])
+           SELECT $1, *, $12::bigint FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::text[])
            ON CONFLICT (room_id, event_id) DO UPDATE SET stretch = coalesce(excluded.stretch, events.stretch)`,
           [roomId, column(0), column(1), column(2), column(3), column(4), column(5), column(6), column(7), column(8), column(9), stretchId],
         );
@@ -302,6 +302,10 @@ export class PostgresStore implements ArchiveStore {
       this.lockHolder = undefined;
       client.release();
     }
+  }
+
+  async roomEvents(roomId: string): Promise<number> {
+    return num((await this.rows('SELECT count(*) AS n FROM events WHERE room_id = $1', [roomId]))[0]?.['n']);
   }
 
   async stats(): Promise<ArchiveStats> {

@@ -280,6 +280,10 @@ export class SqliteStore implements ArchiveStore {
     }
   }
 
+  async roomEvents(roomId: string): Promise<number> {
+    return num(this.get('SELECT count(*) AS n FROM events WHERE room_id = ?', roomId)?.['n']);
+  }
+
   async stats(): Promise<ArchiveStats> {
     const events = num(this.get('SELECT count(*) AS n FROM events WHERE message = 1')?.['n']);
     const rooms = num(this.get('SELECT count(DISTINCT room_id) AS n FROM events')?.['n']);

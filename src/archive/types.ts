@@ -145,4 +145,6 @@ export interface ArchiveStore {
   /** Runs `task` only if no other process holds the backfill lock; false if one does. */
   withBackfillLock(task: () => Promise<void>): Promise<boolean>;
   stats(): Promise<ArchiveStats>;
+  /** Events held of one room. */
+  roomEvents(roomId: string): Promise<number>;
 }

@@ -34,6 +34,8 @@ export interface ListedRoom {
   roomId: string;
   /** Canonical alias when it has one, else the room ID: the form in its URLs. */
   ref: string;
+  /** Joined members, as the directory says: the backfill reads the biggest rooms first. */
+  memberCount: number;
 }
 
 interface Walk {
@@ -152,7 +154,7 @@ export class ListedRooms {
     return this.cache.get('all', this.opts.ttlMs, async () => {
       const signal = AbortSignal.timeout(this.opts.timeoutMs ?? 120_000);
       const read = await walk(this.source, this.opts.denylist, { limit: this.opts.pageSize ?? 500 }, this.opts.maxPages ?? 2000, () => false, signal);
-      const rooms = read.rooms.map((room) => ({ roomId: room.roomId, ref: room.canonicalAlias ?? room.roomId }));
+      const rooms = read.rooms.map((room) => ({ roomId: room.roomId, ref: room.canonicalAlias ?? room.roomId, memberCount: room.memberCount }));
       return rooms.sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
     });
   }

@@ -1,4 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
+import type { Archive } from '../archive/archive.js';
+import type { BackfillProgress } from '../archive/backfill.js';
+import { registerArchiveMetrics } from './archive-metrics.js';
 import type { Logger } from '../log.js';
 import type { CallOutcome, HomeserverClient } from '../matrix/client.js';
 import type { MediaFetcherOptions } from '../matrix/media.js';
@@ -57,6 +60,9 @@ export interface AppDeps {
   assets: StaticAssets;
   /** Every read-through cache, for /metrics. */
   caches: readonly CacheSource[];
+  /** The archive (search, calendar, threads); absent with ARCHIVE=off. */
+  archive?: Archive | undefined;
+  backfill?: { progress: BackfillProgress } | undefined;
   /** HomeserverClient's `onCall` fans out to these; the app adds its metrics here. */
   upstreamListeners?: UpstreamListener[];
 }
@@ -73,6 +79,7 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
   app.set('query parser', 'simple');
   // Observability first, so that every answer (errors, static files, 429s) is counted and logged.
   const metrics = createMetrics(deps.caches, deps.config.metricsToken);
+  if (deps.archive) registerArchiveMetrics(metrics.registry, deps.archive, deps.backfill);
   deps.upstreamListeners?.push((endpoint, outcome, ms) => metrics.observeUpstream(endpoint, outcome, ms));
   app.use(requestContext());
   app.use(metrics.middleware);

@@ -1,4 +1,7 @@
+import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { load as loadHtml, type CheerioAPI } from 'cheerio';
 import { loadConfig } from '../../src/config.js';
@@ -25,10 +28,16 @@ export async function startViewer(env: Record<string, string> = {}): Promise<Run
     MATRIX_HOMESERVER_URL: seed.homeserverUrl,
     PUBLIC_URL: 'http://viewer.test',
     LOG_LEVEL: 'silent',
+    // Each viewer has an archive of its own, and no backfill unless a test asks for it (it
+    // would add homeserver calls to the counts tests make).
+    ARCHIVE_PATH: join(mkdtempSync(join(tmpdir(), 'msv-viewer-')), 'archive.sqlite'),
+    ARCHIVE_BACKFILL_CALLS_PER_MINUTE: '0',
     ...env,
   });
   const services = createServices(config, createLogger(config.logLevel), false);
   services.renderer.site.serverName = await discoverServerName(services.client, 'localhost');
+  await services.archive?.store.migrate();
+  services.backfill?.start();
   const app = createApp(services);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -47,8 +56,9 @@ export async function startViewer(env: Record<string, string> = {}): Promise<Run
     },
     close: () =>
       new Promise<void>((resolve) => {
+        services.backfill?.stop();
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => void (services.archive?.store.close() ?? Promise.resolve()).finally(resolve));
       }),
   };
 }
