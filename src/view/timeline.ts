@@ -3,19 +3,22 @@
  * event views, with edits, reactions, redactions, replies and threads folded in, and each
  * sender shown as they were at the event. Pure; never throws on malformed events.
  *
- * The rules per kind of event live in events/: relations.ts (aggregation), profiles.ts
- * (names at the event), messages.ts and media.ts (bodies), membership.ts and
- * state-sentences.ts (state events as sentences), format.ts (times, sizes, names).
+ * The rules per kind of event live in events/: event-view.ts (one event's view), hidden.ts
+ * (what clients hide), folds.ts (folded runs), relations.ts (aggregation), profiles.ts
+ * (names at the event), messages.ts, media.ts and polls.ts (bodies), membership.ts,
+ * state-sentences.ts, calls.ts, pins.ts and policy.ts (sentences), format.ts (helpers).
  */
 import type { MatrixEvent } from '../matrix/events.js';
-import { cleanLine, dayLabel, isoTime, timeLabel, utcDay } from './events/format.js';
-import { imageBody } from './events/media.js';
-import { messageBody, replyView, shownContent } from './events/messages.js';
+import { callStarts, joinsCall } from './events/calls.js';
+import { eventView, fallbackView, type EventContext } from './events/event-view.js';
+import { foldRuns, type FoldView } from './events/folds.js';
+import { dayLabel, utcDay } from './events/format.js';
+import { isHiddenEvent } from './events/hidden.js';
 import { ProfileHistory } from './events/profiles.js';
 import { isEditEvent, isThreadReply, Relations } from './events/relations.js';
-import { HIDDEN_STATE_TYPES, powerLevelUsers, stateSentence } from './events/state-sentences.js';
-import type { EventCommon, EventView } from './events/types.js';
-import { dayPath, eventAnchor, eventLink, threadPath } from './urls.js';
+import { powerLevelUsers } from './events/state-sentences.js';
+import type { EventView } from './events/types.js';
+import { dayPath } from './urls.js';
 
 export type {
   EventCommon,
@@ -27,7 +30,9 @@ export type {
   SenderView,
   SentencePart,
   ThreadView,
+  PollView,
 } from './events/types.js';
+export type { FoldView };
 
 export interface TimelineInput {
   roomId: string;
@@ -50,103 +55,25 @@ export interface TimelineInput {
 
 export type TimelineItem =
   | { kind: 'day'; day: string; label: string; href: string }
-  | { kind: 'event'; event: EventView };
+  | { kind: 'event'; event: EventView }
+  | { kind: 'fold'; fold: FoldView };
 
 export interface TimelineView {
-  /** Day separators and events, chronological. */
+  /** Day separators, events and folded runs, chronological. */
   items: TimelineItem[];
-  /** Number of visible events. */
+  /** Number of visible events (those inside folds included). */
   count: number;
 }
 
-/** State types whose redacted content still says what happened (their key fields survive redaction). */
-const SENTENCE_SURVIVES_REDACTION = new Set(['m.room.member', 'm.room.create', 'm.room.join_rules', 'm.room.history_visibility', 'm.room.power_levels']);
-
-/** Whether an event has its own block in the timeline. */
+/**
+ * Whether an event has its own block in the timeline, judged from the event alone (the
+ * builder also hides the call member events that join a running call).
+ */
 export function isVisible(event: MatrixEvent, mode: 'main' | 'thread'): boolean {
   if (event.type === 'm.reaction' || event.type === 'm.room.redaction') return false;
   if (isEditEvent(event)) return false;
   if (mode === 'main' && isThreadReply(event)) return false;
-  return !(event.state_key !== undefined && HIDDEN_STATE_TYPES.has(event.type));
-}
-
-interface Context {
-  input: TimelineInput;
-  relations: Relations;
-  profiles: ProfileHistory;
-}
-
-function common(event: MatrixEvent, { input, relations, profiles }: Context): EventCommon {
-  const { roomRef } = input;
-  const threadCount = isThreadReply(event) ? 0 : relations.threadCount(event);
-  return {
-    id: event.event_id,
-    anchor: eventAnchor(event.event_id),
-    permalink: eventLink(roomRef, event.event_id),
-    dayHref: input.dayLinks === false ? null : dayPath(roomRef, utcDay(event.origin_server_ts)),
-    type: event.type,
-    sender: profiles.sender(event),
-    ts: event.origin_server_ts,
-    isoTime: isoTime(event.origin_server_ts),
-    time: timeLabel(event.origin_server_ts),
-    highlighted: input.highlight !== undefined && input.highlight === event.event_id,
-    reactions: relations.reactions(event.event_id).map(({ key, reactions }) => ({
-      key,
-      count: reactions.length,
-      senders: reactions.map((reaction) => profiles.name(reaction.sender, reaction)),
-    })),
-    thread: threadCount > 0 ? { count: threadCount, href: threadPath(roomRef, event.event_id) } : null,
-  };
-}
-
-function eventView(event: MatrixEvent, ctx: Context): EventView {
-  const base = common(event, ctx);
-  const { relations, profiles, input } = ctx;
-  const redaction = relations.redaction(event);
-  const isState = event.state_key !== undefined;
-  if (redaction && !(isState && SENTENCE_SURVIVES_REDACTION.has(event.type))) {
-    const bySender = redaction.sender === event.sender;
-    const by = redaction.sender === null || bySender ? null : profiles.name(redaction.sender);
-    return { ...base, kind: 'redacted', by, bySender, reason: redaction.reason, state: isState };
-  }
-  if (isState) {
-    const sentence = stateSentence(event, profiles, input.roomId);
-    if (sentence) return { ...base, kind: 'state', sentence };
-    return { ...base, kind: 'unknown', description: `changed the room state (${cleanLine(event.type, 100) ?? 'unknown'})` };
-  }
-  switch (event.type) {
-    case 'm.room.encrypted':
-      return { ...base, kind: 'encrypted' };
-    case 'm.room.message': {
-      const { content, edited } = shownContent(event, relations);
-      return { ...base, kind: 'message', body: messageBody(content), edited, reply: replyView(event, relations, profiles, input.roomRef) };
-    }
-    case 'm.sticker': {
-      const { content, edited } = shownContent(event, relations);
-      return { ...base, kind: 'message', body: imageBody(content, 'sticker'), edited, reply: replyView(event, relations, profiles, input.roomRef) };
-    }
-    default:
-      return { ...base, kind: 'unknown', description: `sent an event of a kind this viewer cannot show (${cleanLine(event.type, 100) ?? 'unknown'})` };
-  }
-}
-
-/** The last resort for an event whose view could not be built: a neutral line, never an error page. */
-function fallbackView(event: MatrixEvent, ctx: Context): EventView {
-  const base: EventCommon = {
-    id: event.event_id,
-    anchor: eventAnchor(event.event_id),
-    permalink: eventLink(ctx.input.roomRef, event.event_id),
-    dayHref: ctx.input.dayLinks === false ? null : dayPath(ctx.input.roomRef, utcDay(event.origin_server_ts)),
-    type: event.type,
-    sender: { userId: event.sender, name: cleanLine(event.sender, 100) ?? 'unknown user', avatar: null, letter: '?' },
-    ts: event.origin_server_ts,
-    isoTime: isoTime(event.origin_server_ts),
-    time: timeLabel(event.origin_server_ts),
-    highlighted: ctx.input.highlight === event.event_id,
-    reactions: [],
-    thread: null,
-  };
-  return { ...base, kind: 'unknown', description: 'sent an event that cannot be shown' };
+  return !isHiddenEvent(event, joinsCall);
 }
 
 export function buildTimeline(input: TimelineInput): TimelineView {
@@ -155,27 +82,42 @@ export function buildTimeline(input: TimelineInput): TimelineView {
   const profiles = new ProfileHistory(input.members, events, (event) =>
     event.type === 'm.room.member' && event.state_key !== undefined ? [event.state_key] : powerLevelUsers(event),
   );
-  const ctx: Context = { input, relations, profiles };
+  const ctx: EventContext = {
+    roomId: input.roomId,
+    roomRef: input.roomRef,
+    highlight: input.highlight,
+    dayLinks: input.dayLinks !== false,
+    relations,
+    profiles,
+  };
+  const starts = callStarts(events);
   const items: TimelineItem[] = [];
   const seen = new Set<string>();
-  let lastDay: string | null = null;
+  let day = null as { day: string; views: { view: EventView; event: MatrixEvent }[] } | null;
   let count = 0;
+  const flush = (): void => {
+    if (day) items.push(...foldRuns(day.views));
+  };
   for (const event of events) {
-    if (seen.has(event.event_id) || !isVisible(event, input.mode)) continue;
+    if (seen.has(event.event_id)) continue;
     seen.add(event.event_id);
+    if (event.type === 'm.reaction' || event.type === 'm.room.redaction' || isEditEvent(event)) continue;
+    if ((input.mode === 'main' && isThreadReply(event)) || isHiddenEvent(event, (e) => starts.has(e.event_id))) continue;
     let view: EventView;
     try {
       view = eventView(event, ctx);
     } catch {
       view = fallbackView(event, ctx);
     }
-    const day = utcDay(event.origin_server_ts);
-    if (day !== lastDay) {
-      items.push({ kind: 'day', day, label: dayLabel(event.origin_server_ts), href: dayPath(input.roomRef, day) });
-      lastDay = day;
+    const eventDay = utcDay(event.origin_server_ts);
+    if (eventDay !== day?.day) {
+      flush();
+      items.push({ kind: 'day', day: eventDay, label: dayLabel(event.origin_server_ts), href: dayPath(input.roomRef, eventDay) });
+      day = { day: eventDay, views: [] };
     }
-    items.push({ kind: 'event', event: view });
+    day.views.push({ view, event });
     count++;
   }
+  flush();
   return { items, count };
 }

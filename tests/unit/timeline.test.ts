@@ -45,7 +45,7 @@ function lobbyTimeline(extra: Partial<TimelineInput> = {}): TimelineView {
 }
 
 function eventsOf(view: TimelineView): EventView[] {
-  return view.items.flatMap((item) => (item.kind === 'event' ? [item.event] : []));
+  return view.items.flatMap((item) => (item.kind === 'event' ? [item.event] : item.kind === 'fold' ? item.fold.events : []));
 }
 
 /** Finds an event by its ID or a prefix of it. */
@@ -56,7 +56,7 @@ function find(view: TimelineView, idOrPrefix: string): EventView {
 }
 
 function sentenceText(parts: SentencePart[]): string {
-  return parts.map((part) => ('name' in part ? part.name : part.text)).join('');
+  return parts.map((part) => ('name' in part ? part.name : 'code' in part ? part.code : part.text)).join('');
 }
 
 let counter = 0;
@@ -344,8 +344,8 @@ describe('the timeline partial', () => {
   });
 
   it('renders one block per visible event, each with its anchor, and day headings linked to the day', () => {
-    expect($('ol.timeline > li.event')).toHaveLength(view.count);
-    $('ol.timeline > li.event').each((_, li) => expect($(li).attr('id')).toMatch(/^e-/));
+    expect($('ol.timeline li.event:not(.ev-fold)')).toHaveLength(view.count);
+    $('ol.timeline li.event:not(.ev-fold)').each((_, li) => expect($(li).attr('id')).toMatch(/^e-/));
     expect($('li.day h2 a').attr('href')).toBe('/room/lobby:localhost/date/2026/11/29');
     expect($('li.day h2').text()).toBe('Sunday 29 November 2026');
   });

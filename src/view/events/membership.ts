@@ -82,3 +82,28 @@ export function membershipSentence(event: MatrixEvent, profiles: ProfileHistory)
       return [target, text('’s membership changed')];
   }
 }
+
+/** What a member event did, in the words of a folded run's summary ("joined", "left"…). */
+export type MembershipChange = 'joined' | 'left' | 'invited' | 'removed' | 'banned' | 'unbanned' | 'name' | 'avatar' | 'other';
+
+export function membershipChange(event: MatrixEvent): MembershipChange {
+  const prevContent = event.unsigned?.['prev_content'];
+  const now = membershipOf(event.content);
+  const before = membershipOf(prevContent) ?? 'leave';
+  const self = event.sender === (event.state_key ?? event.sender);
+  if (now === 'join' && before === 'join') {
+    const a = profileOf(prevContent);
+    const b = profileOf(event.content);
+    if (a.displayName !== b.displayName) return 'name';
+    return a.avatarUrl !== b.avatarUrl ? 'avatar' : 'other';
+  }
+  if (now === 'join') return 'joined';
+  if (now === 'invite') return 'invited';
+  if (now === 'ban') return 'banned';
+  if (now === 'leave') {
+    if (before === 'ban') return 'unbanned';
+    if (self || before === 'invite' || before === 'knock') return 'left';
+    return 'removed';
+  }
+  return 'other';
+}

@@ -8,6 +8,7 @@ import type { SafeHtml } from '../safe-html.js';
 import { eventLink } from '../urls.js';
 import { cleanLine } from './format.js';
 import { fileBody, imageBody, locationBody } from './media.js';
+import { extensibleText, parsePoll, POLL_START_TYPES } from './polls.js';
 import type { ProfileHistory } from './profiles.js';
 import { relatesTo, type Relations } from './relations.js';
 import type { MessageBody, ReplyView } from './types.js';
@@ -73,15 +74,20 @@ const DESCRIPTIONS: Record<string, string> = {
   'm.room.encrypted': 'an encrypted message',
 };
 
-function excerptOf(event: MatrixEvent, relations: Relations): string {
+/** A short plain text of what an event says or is: for reply quotes, pins and permalink notes. */
+export function excerptOf(event: MatrixEvent, relations: Relations, max = REPLY_EXCERPT_LENGTH): string {
   const { content } = shownContent(event, relations);
-  const body = content['body'];
+  if (POLL_START_TYPES.has(event.type)) {
+    const question = parsePoll(content)?.question;
+    return question ? `the poll “${plainExcerpt(question, max)}”` : 'a poll';
+  }
+  const body = content['body'] ?? extensibleText(content, max);
   const msgtype = typeof content['msgtype'] === 'string' ? content['msgtype'] : '';
   if (msgtype === 'm.image' || msgtype === 'm.file' || msgtype === 'm.audio' || msgtype === 'm.video') {
-    const name = cleanLine(body, REPLY_EXCERPT_LENGTH);
+    const name = cleanLine(body, max);
     return name ? `${DESCRIPTIONS[msgtype]}: ${name}` : DESCRIPTIONS[msgtype]!;
   }
-  if (typeof body === 'string' && body.trim() !== '') return plainExcerpt(body, REPLY_EXCERPT_LENGTH);
+  if (typeof body === 'string' && body.trim() !== '') return plainExcerpt(body, max);
   return DESCRIPTIONS[event.type] ?? DESCRIPTIONS[msgtype] ?? 'a message';
 }
 

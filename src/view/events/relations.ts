@@ -75,6 +75,7 @@ export class Relations {
   private readonly reactionEvents = new Map<string, MatrixEvent[]>();
   private readonly redactions = new Map<string, MatrixEvent>();
   private readonly threadReplies = new Map<string, Set<string>>();
+  private readonly referencing = new Map<string, MatrixEvent[]>();
 
   constructor(events: readonly MatrixEvent[], related: readonly MatrixEvent[]) {
     // The page's own copy of an event wins over another copy of it.
@@ -92,6 +93,7 @@ export class Relations {
       if (!rel?.eventId) continue;
       if (rel.relType === 'm.replace') push(this.edits, rel.eventId, event);
       else if (rel.relType === 'm.annotation' && event.type === 'm.reaction') push(this.reactionEvents, rel.eventId, event);
+      else if (rel.relType === 'm.reference') push(this.referencing, rel.eventId, event);
       else if (rel.relType === 'm.thread') {
         const set = this.threadReplies.get(rel.eventId) ?? new Set<string>();
         set.add(event.event_id);
@@ -140,6 +142,11 @@ export class Relations {
       if (valid && (latest === null || later(edit, latest))) latest = edit;
     }
     return latest;
+  }
+
+  /** The events that refer to an event with `m.reference` (poll responses and ends), oldest first. */
+  references(eventId: string): readonly MatrixEvent[] {
+    return this.referencing.get(eventId) ?? [];
   }
 
   /** Reactions to an event, grouped by cleaned key, most first, then by first appearance. */

@@ -15,9 +15,6 @@ type Content = Record<string, unknown>;
 const text = (value: string): SentencePart => ({ text: value });
 const name = (value: string): SentencePart => ({ name: value });
 
-/** State types that are never shown in the timeline (layout is not a change people see). */
-export const HIDDEN_STATE_TYPES = new Set(['io.element.widgets.layout']);
-
 const prevOf = (event: MatrixEvent): Content => {
   const prev = event.unsigned?.['prev_content'];
   return isRecord(prev) ? prev : {};
@@ -91,12 +88,39 @@ function powerLevels(event: MatrixEvent, profiles: ProfileHistory, sender: Sente
   return parts;
 }
 
+function aliasList(content: Content): string[] {
+  const alt = content['alt_aliases'];
+  if (!Array.isArray(alt)) return [];
+  return [...new Set(alt.map((alias) => cleanLine(alias)).filter((alias): alias is string => alias !== null))];
+}
+
+/** "…address #a" or "…addresses #a, #b and #c" (at most five named). */
+function addresses(what: string, list: string[]): SentencePart[] {
+  const shown = list.slice(0, 5);
+  const parts: SentencePart[] = [text(` ${what} ${list.length === 1 ? 'address' : 'addresses'} `)];
+  shown.forEach((alias, i) => {
+    if (i > 0) parts.push(text(i === shown.length - 1 && list.length <= 5 ? ' and ' : ', '));
+    parts.push({ code: alias });
+  });
+  if (list.length > 5) parts.push(text(` and ${list.length - 5} more`));
+  return parts;
+}
+
+/** Which of the main and the alternative addresses changed, and to what. */
 function canonicalAlias(event: MatrixEvent): SentencePart[] {
   const alias = cleanLine(event.content['alias']);
   const before = cleanLine(prevOf(event)['alias']);
-  if (alias !== null && alias !== before) return [text(' set the main address of this room to '), text(alias)];
-  if (alias === null && before !== null) return [text(' removed the main address of this room')];
-  return [text(' changed the alternative addresses of this room')];
+  const alt = aliasList(event.content);
+  const altBefore = aliasList(prevOf(event));
+  const clauses: SentencePart[][] = [];
+  if (alias !== null && alias !== before) clauses.push([text(` ${before === null ? 'set' : 'changed'} the main address of this room to `), { code: alias }]);
+  if (alias === null && before !== null) clauses.push([text(' removed the main address of this room, '), { code: before }]);
+  const added = alt.filter((a) => !altBefore.includes(a));
+  const removed = altBefore.filter((a) => !alt.includes(a));
+  if (added.length > 0) clauses.push(addresses('added the alternative', added));
+  if (removed.length > 0) clauses.push(addresses('removed the alternative', removed));
+  if (clauses.length === 0) return [text(' made no change to the addresses of this room')];
+  return clauses.flatMap((clause, i) => (i === 0 ? clause : [text(i === clauses.length - 1 ? ', and' : ','), ...clause]));
 }
 
 function widget(event: MatrixEvent, roomId: string): SentencePart[] {

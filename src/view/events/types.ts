@@ -3,6 +3,7 @@
  * plain text (templates escape it) except fields typed `SafeHtml`.
  */
 import type { SafeHtml } from '../safe-html.js';
+import type { PollView } from './polls.js';
 
 export interface SenderView {
   userId: string;
@@ -14,8 +15,8 @@ export interface SenderView {
   letter: string;
 }
 
-/** One piece of a sentence: the template prints text, names in bold, links as `<a>`. */
-export type SentencePart = { text: string } | { name: string } | { link: string; text: string };
+/** One piece of a sentence: the template prints text, names in bold, code as `<code>`, links as `<a>`. */
+export type SentencePart = { text: string } | { name: string } | { code: string } | { link: string; text: string };
 
 export interface ReactionView {
   key: string;
@@ -106,5 +107,10 @@ export type EventView =
       state: boolean;
     })
   | (EventCommon & { kind: 'encrypted' })
+  /** A state change or a call, as a sentence that begins with the sender's name. */
   | (EventCommon & { kind: 'state'; sentence: SentencePart[] })
-  | (EventCommon & { kind: 'unknown'; description: string });
+  | (EventCommon & { kind: 'poll'; poll: PollView; edited: boolean })
+  /** A run of events this viewer cannot show, one line for the run. */
+  | (EventCommon & { kind: 'unknown'; description: string; count: number });
+
+export type { PollView };
