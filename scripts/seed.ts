@@ -6,10 +6,12 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import type { SeedManifest } from '../tests/support/homeserver.js';
 import { config, request, SERVER_NAME } from './seed/client.js';
+import { seedEvents } from './seed/events.js';
 import { seedLobby } from './seed/lobby.js';
 import { seedMembersOnly, seedSpace, seedUnlisted, seedV12 } from './seed/others.js';
 import { seedPagination } from './seed/pagination.js';
 import { registerUsers } from './seed/users.js';
+import { recordWebm } from './seed/video.js';
 import { seedWidgets } from './seed/widgets.js';
 
 async function main(): Promise<void> {
@@ -23,19 +25,23 @@ async function main(): Promise<void> {
     'GET',
     '/_synapse/admin/v1/server_version',
   );
+  // Chromium records the seed's video meanwhile (a few seconds, mostly its start).
+  const video = recordWebm();
+  video.catch(() => undefined);
   const users = await registerUsers();
   step('users registered');
   // The lobby first: its profile changes must not spill into the other rooms.
   const lobby = await seedLobby(users);
   step('lobby seeded');
-  const [pagination, widgets, membersOnly, unlisted, v12] = await Promise.all([
+  const [pagination, widgets, membersOnly, unlisted, v12, kinds] = await Promise.all([
     seedPagination(users),
     seedWidgets(users),
     seedMembersOnly(users),
     seedUnlisted(users),
     seedV12(users),
+    seedEvents(users, video),
   ]);
-  step('pagination, widgets, members-only, unlisted and v12 seeded');
+  step('pagination, widgets, members-only, unlisted, v12, events and policy seeded');
   const { space, garden, library } = await seedSpace(users, [lobby.roomId, pagination.roomId]);
   step('space seeded');
 
@@ -51,7 +57,7 @@ async function main(): Promise<void> {
         { userId: u.userId, accessToken: u.token, displayName: u.displayName, password: u.password },
       ]),
     ) as SeedManifest['users'],
-    rooms: { lobby, pagination, widgets, membersOnly, unlisted, space, garden, library, v12 },
+    rooms: { lobby, pagination, widgets, membersOnly, unlisted, space, garden, library, v12, events: kinds.events, policy: kinds.policy },
   };
   writeFileSync(`${manifestPath}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(`${manifestPath}.tmp`, manifestPath);

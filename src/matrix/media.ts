@@ -9,6 +9,8 @@ export interface MediaRequest {
   width?: number;
   height?: number;
   method?: 'crop' | 'scale';
+  /** A `Range` header to pass on (downloads only), so that seeking in audio and video works. */
+  range?: string | undefined;
 }
 
 export interface MediaFetcherOptions {
@@ -43,6 +45,7 @@ export async function fetchMedia(opts: MediaFetcherOptions, request: MediaReques
   for (let hop = 0; hop <= (opts.maxRedirects ?? 3); hop++) {
     const headers: Record<string, string> = {};
     if (target.origin === homeserverOrigin) headers['Authorization'] = `Bearer ${token}`;
+    if (request.range) headers['Range'] = request.range;
     let response: Response;
     try {
       response = await fetch(target, { headers, redirect: 'manual', signal: combined });

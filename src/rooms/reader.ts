@@ -208,13 +208,18 @@ export class RoomReader {
    * at most) so each reply can show what it answers. Failures just leave the quote out.
    */
   async replyTargets(roomId: string, events: readonly MatrixEvent[], known: readonly MatrixEvent[]): Promise<MatrixEvent[]> {
-    const have = new Set([...events, ...known].map((e) => e.event_id));
-    const wanted = new Set<string>();
-    for (const event of events) {
-      const target = replyTarget(event);
-      if (target && !have.has(target)) wanted.add(target);
-    }
-    const fetches = [...wanted].slice(0, MAX_REPLY_FETCHES).map((id) =>
+    const targets = events.map(replyTarget).filter((id): id is string => id !== undefined);
+    return this.eventsById(roomId, targets, [...events, ...known], MAX_REPLY_FETCHES);
+  }
+
+  /**
+   * The events of `ids` that are not among `known`, fetched one by one (at most `max`) and
+   * cached; the ones that fail are left out. For pinned messages and reply quotes.
+   */
+  async eventsById(roomId: string, ids: readonly string[], known: readonly MatrixEvent[], max: number): Promise<MatrixEvent[]> {
+    const have = new Set(known.map((e) => e.event_id));
+    const wanted = new Set(ids.filter((id) => !have.has(id)));
+    const fetches = [...wanted].slice(0, max).map((id) =>
       this.cache
         .get(`event\u0000${roomId}\u0000${id}`, PAST_PAGE_TTL, () => this.api.event(roomId, id, undefined))
         .catch(() => undefined),

@@ -47,6 +47,8 @@ export interface RoomState {
   widgetEvents: MatrixEvent[];
   /** `m.space.child` events with a `via` list: the children of a space. */
   spaceChildren: MatrixEvent[];
+  /** Event IDs of the pinned messages (`m.room.pinned_events`), oldest pin first. */
+  pinned: string[];
 }
 
 /** Widget state (Element's and the spec's type) and Element's layout of it. */
@@ -155,5 +157,14 @@ export function parseRoomState(roomId: string, events: readonly MatrixEvent[]): 
     powerLevels: parsePowerLevels(content('m.room.power_levels'), creator),
     widgetEvents,
     spaceChildren,
+    pinned: pinnedOf(content('m.room.pinned_events')),
   };
+}
+
+const EVENT_ID = /^\$[^\s/?#]{1,255}$/;
+
+function pinnedOf(content: Record<string, unknown> | undefined): string[] {
+  const pinned = content?.['pinned'];
+  if (!Array.isArray(pinned)) return [];
+  return [...new Set(pinned.filter((id): id is string => typeof id === 'string' && EVENT_ID.test(id)))].slice(-50);
 }

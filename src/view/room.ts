@@ -6,6 +6,7 @@ import { clip, type PageMeta } from './page.js';
 import type { SpaceChildView } from './space.js';
 import type { TimelineView } from './timeline.js';
 import type { DiscussionData } from './discussion.js';
+import type { PinView } from './events/pins.js';
 import { absoluteUrl, matrixToLink, roomPath, roomSubPath, thumbnailPath } from './urls.js';
 import { buildWidgets, type WidgetView } from './widgets.js';
 
@@ -106,6 +107,8 @@ export interface TimelinePageView {
   note: string | undefined;
   /** A space's child rooms, shown beside its timeline. */
   children: SpaceChildView[];
+  /** The room's pinned messages, newest pin first (the latest page only; else empty). */
+  pins: PinView[];
   /** schema.org DiscussionForumPosting data (thread pages), printed as microdata. */
   discussion?: DiscussionData | undefined;
 }

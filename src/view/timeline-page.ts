@@ -1,6 +1,8 @@
 import type { MatrixEvent } from '../matrix/events.js';
 import type { TimelinePage } from '../rooms/reader.js';
 import { buildDiscussion } from './discussion.js';
+import { buildPins } from './events/pins.js';
+import { memberNames } from './members.js';
 import { feedAlternate } from './feed.js';
 import { describeRoom, roomMeta, type RoomContext, type SiteContext, type TimelinePageView } from './room.js';
 import type { SpaceChildView } from './space.js';
@@ -22,6 +24,8 @@ export interface TimelinePageInput {
   highlight?: string | undefined;
   note?: string | undefined;
   mode?: 'main' | 'thread';
+  /** The room's pinned event IDs, listed under the header (the latest page gives them). */
+  pinned?: readonly string[];
 }
 
 function firstBodies(events: readonly MatrixEvent[]): string[] {
@@ -47,6 +51,8 @@ export function buildTimelinePage(input: TimelinePageInput): TimelinePageView {
     highlight: input.highlight,
     mode,
   });
+  const names = memberNames(page.members);
+  const pins = buildPins(input.pinned ?? [], [...page.events, ...input.related], (userId) => names.get(userId) ?? userId, room.ref);
   const first = page.events[0];
   const last = page.events[page.events.length - 1];
   const earlierHref = page.hasEarlier && first ? roomPath(room.ref, { before: first.event_id }) : undefined;
@@ -72,5 +78,6 @@ export function buildTimelinePage(input: TimelinePageInput): TimelinePageView {
     latestHref: input.latest ? undefined : room.links.latest,
     note: input.note,
     children: input.children,
+    pins,
   };
 }

@@ -93,6 +93,10 @@ export interface SeedRooms {
   garden: SeedRoom;
   library: SeedRoom;
   v12: SeedRoom;
+  /** Polls, calls, Element Call, pins, voice and video (media by label: voice, video), churn. */
+  events: SeedRoom & { media: Record<string, string> };
+  /** A moderation policy list. */
+  policy: SeedRoom;
 }
 
 export interface SeedManifest {

@@ -5,6 +5,7 @@
  * pages must hold no script, no event handler, no foreign inline style and no link or source
  * with a scheme outside http, https, ftp, mailto and magnet (plus `geo:lat,lon`).
  */
+import { buildPins } from '../../src/view/events/pins.js';
 import { describe, expect, it } from 'vitest';
 import type { MatrixEvent } from '../../src/matrix/events.js';
 import { buildSnapshot } from '../../src/rooms/snapshot.js';
@@ -83,6 +84,8 @@ function renderBatch(
         earlierHref: roomPath(room.ref, { before: events[0]?.event_id }),
         laterHref: roomPath(room.ref, { after: events.at(-1)?.event_id }),
         latestHref: room.links.latest,
+        // Pins made of the hostile messages too.
+        pins: buildPins(events.slice(0, 3).map((e) => e.event_id), events, (userId) => userId, room.ref),
         note: payloads[1],
         children: [],
       };
@@ -90,7 +93,7 @@ function renderBatch(
     }
     const names = new Map(members.map((m) => [m.state_key ?? '', cleanName(m.content['displayname']) ?? m.state_key ?? '']));
     const about = { meta: roomMeta(room, site, { title: room.name, path: roomSubPath(room.ref, 'info'), description: describeRoom(room, []) }), room };
-    const infoView = { ...about, info: buildInfo(snapshot.state, names, { joinedCount: members.length, servers: [], listedOf: undefined }), children: [] };
+    const infoView = { ...about, info: buildInfo(snapshot.state, names, { joinedCount: members.length, servers: [], listedOf: undefined }), children: [], pins: buildPins(events.slice(-3).map((e) => e.event_id), events, (userId) => names.get(userId) ?? userId, room.ref) };
     pages.push({ name: `info published=${published}`, html: renderer.page('info', infoView) });
     const widgetsView = { ...about, widgets: widgetDetails(room.widgets), latestHref: roomPath(room.ref) };
     pages.push({ name: `widgets published=${published}`, html: renderer.page('widgets', widgetsView) });

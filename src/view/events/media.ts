@@ -26,6 +26,28 @@ function fileName(content: Content, fallback: string): string {
   return cleanLine(content['filename']) ?? cleanLine(content['body']) ?? fallback;
 }
 
+/** File name extensions for the media types people send, for names that have none ("Voice message"). */
+const EXTENSIONS: Record<string, string> = {
+  'audio/ogg': 'ogg', 'audio/opus': 'opus', 'audio/mpeg': 'mp3', 'audio/mp4': 'm4a', 'audio/aac': 'aac', 'audio/webm': 'weba',
+  'audio/wav': 'wav', 'audio/x-wav': 'wav', 'audio/wave': 'wav', 'audio/flac': 'flac', 'audio/x-flac': 'flac',
+  'video/mp4': 'mp4', 'video/webm': 'webm', 'video/ogg': 'ogv', 'video/quicktime': 'mov',
+  'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'image/svg+xml': 'svg',
+  'application/pdf': 'pdf', 'text/plain': 'txt', 'application/zip': 'zip', 'application/json': 'json',
+};
+
+/** Media types a browser plays in `<audio>` or `<video>` and the proxy serves inline (web/media.ts). */
+export const PLAYABLE_TYPES = new Set([
+  'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/ogg', 'audio/opus', 'audio/webm', 'audio/wav', 'audio/x-wav', 'audio/wave', 'audio/flac', 'audio/x-flac',
+  'video/mp4', 'video/webm', 'video/ogg',
+]);
+
+/** The name to download the file as: with an extension from its type when it has none. */
+export function downloadName(name: string, mimetype: string | null): string {
+  if (/\.[A-Za-z0-9]{1,5}$/.test(name) || mimetype === null) return name;
+  const ext = EXTENSIONS[mimetype.toLowerCase()];
+  return ext ? `${name}.${ext}` : name;
+}
+
 /**
  * A caption (spec v1.10): when both `filename` and `body` are given and differ, the body is
  * a caption, formatted or plain.
@@ -73,19 +95,26 @@ export function imageBody(content: Content, type: 'image' | 'sticker'): MessageB
   };
 }
 
-/** `m.file`, `m.audio`, `m.video`: a download link with name, size and (audio, video) duration. */
+/**
+ * `m.file`, `m.audio`, `m.video`: a download link with name, size and (audio, video) duration;
+ * audio and video of a type browsers play also get a player that works without JavaScript.
+ */
 export function fileBody(content: Content, type: 'file' | 'audio' | 'video'): MessageBody {
   const url = content['url'];
   if (!parseMxc(url)) return { type: 'invalid', what: type, name: cleanLine(content['body']) };
   const info = infoOf(content);
   const name = fileName(content, type);
+  const mimetype = cleanLine(info['mimetype'], 100)?.toLowerCase() ?? null;
+  const href = downloadPath(url, downloadName(name, mimetype))!;
+  const playable = type !== 'file' && mimetype !== null && PLAYABLE_TYPES.has(mimetype) && mimetype.startsWith(`${type}/`);
   return {
     type,
-    href: downloadPath(url, name)!,
+    href,
     name,
     size: humanSize(info['size']),
     duration: type === 'file' ? null : humanDuration(info['duration']),
-    mimetype: cleanLine(info['mimetype'], 100),
+    mimetype,
+    player: playable ? { src: href, type: mimetype } : null,
     caption: caption(content),
   };
 }

@@ -5,8 +5,7 @@
 import { isRecord, type MatrixEvent } from '../../matrix/events.js';
 import { eventLink } from '../urls.js';
 import { excerptOf } from './messages.js';
-import type { ProfileHistory } from './profiles.js';
-import type { Relations } from './relations.js';
+import { Relations } from './relations.js';
 import type { SentencePart } from './types.js';
 
 const EVENT_ID = /^\$[^\s/?#]{1,255}$/;
@@ -66,8 +65,12 @@ export interface PinView {
   sender: string | null;
 }
 
-/** The room's current pins, newest pin first as clients list them. */
-export function buildPins(ids: readonly string[], relations: Relations, profiles: ProfileHistory, roomRef: string): PinView[] {
+/**
+ * The room's current pins, newest pin first as clients list them, from the events at hand
+ * (`known`) and the senders' names (`nameOf`).
+ */
+export function buildPins(ids: readonly string[], known: readonly MatrixEvent[], nameOf: (userId: string) => string, roomRef: string): PinView[] {
+  const relations = new Relations(known, []);
   return [...ids]
     .reverse()
     .slice(0, MAX_PINS)
@@ -75,6 +78,6 @@ export function buildPins(ids: readonly string[], relations: Relations, profiles
       const target = relations.get(id);
       if (!target) return { href: eventLink(roomRef, id), excerpt: 'a message this viewer cannot fetch', sender: null };
       const excerpt = relations.isRedacted(target) ? 'a deleted message' : excerptOf(target, relations, PIN_EXCERPT);
-      return { href: eventLink(roomRef, id), excerpt, sender: profiles.name(target.sender, target) };
+      return { href: eventLink(roomRef, id), excerpt, sender: nameOf(target.sender) };
     });
 }

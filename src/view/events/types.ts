@@ -63,6 +63,8 @@ export type MessageBody =
       size: string | null;
       duration: string | null;
       mimetype: string | null;
+      /** For audio and video a browser can play: `<audio controls>`/`<video controls>` of this source. */
+      player: { src: string; type: string } | null;
       caption: SafeHtml | null;
     }
   | {

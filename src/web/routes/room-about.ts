@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { BadRequest } from '../../matrix/errors.js';
+import { buildPins, MAX_PINS } from '../../view/events/pins.js';
 import { buildInfo } from '../../view/info.js';
 import { buildMembers, memberNames, paginateMembers, partialNote } from '../../view/members.js';
 import { serversOf } from '../../rooms/members.js';
@@ -33,6 +34,8 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
       listedOf: list && !list.complete ? list.events.length : undefined,
     };
     const children = room.isSpace ? buildSpaceChildren(await deps.reader.children(room.roomId).catch(() => [])) : [];
+    const pinned = snapshot.state.pinned.slice(-MAX_PINS);
+    const pinTargets = await deps.reader.eventsById(room.roomId, pinned, snapshot.timeline, MAX_PINS);
     const view = {
       meta: roomMeta(room, deps.site, {
         title: `${room.name}: room details`,
@@ -42,6 +45,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
       }),
       room,
       info: buildInfo(state, names, membership),
+      pins: buildPins(pinned, [...snapshot.timeline, ...pinTargets], (userId) => names.get(userId) ?? userId, room.ref),
       children,
     };
     sendPage(req, res, deps.renderer.page('info', view), live(snapshot.lastModified, view.meta.noindex));

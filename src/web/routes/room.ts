@@ -7,6 +7,7 @@ import type { RoomContext, SiteContext } from '../../view/room.js';
 import { isVisible } from '../../view/timeline.js';
 import { buildTimelinePage, type TimelinePageInput } from '../../view/timeline-page.js';
 import { buildSpaceChildren } from '../../view/space.js';
+import { MAX_PINS, pinChangeIds } from '../../view/events/pins.js';
 import { eventPath, roomPath, threadPath } from '../../view/urls.js';
 import { queryString } from '../query.js';
 import type { Renderer } from '../render.js';
@@ -15,6 +16,9 @@ import { cachedPage, sendRendered, type PageCache } from '../page-cache.js';
 import type { CachePolicy } from '../http-cache.js';
 import { clip } from '../../view/page.js';
 import { eventIdParam, loadRoom, type RoomDeps } from '../room-loader.js';
+
+/** Pinned messages fetched for one page at most: the rest are listed without an excerpt. */
+const MAX_PIN_FETCHES = 5;
 
 export interface RoomRouteDeps extends RoomDeps {
   renderer: Renderer;
@@ -42,11 +46,17 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
     snapshot: RoomSnapshot,
     room: RoomContext,
     page: TimelinePage,
-    options: Omit<TimelinePageInput, 'room' | 'site' | 'page' | 'related' | 'children'>,
+    options: Omit<TimelinePageInput, 'room' | 'site' | 'page' | 'related' | 'children' | 'pinned'>,
   ): Promise<string> {
-    const replyTargets = await deps.reader.replyTargets(room.roomId, page.events, snapshot.timeline);
+    // The latest page lists the room's pins; any page names what its pin changes pinned.
+    const pinned = options.latest ? snapshot.state.pinned.slice(-MAX_PINS) : [];
+    const [replyTargets, pinTargets] = await Promise.all([
+      deps.reader.replyTargets(room.roomId, page.events, snapshot.timeline),
+      deps.reader.eventsById(room.roomId, [...pinned, ...page.events.flatMap(pinChangeIds)], [...page.events, ...snapshot.timeline], MAX_PIN_FETCHES),
+    ]);
     const children = room.isSpace && options.latest ? buildSpaceChildren(await deps.reader.children(room.roomId).catch(() => [])) : [];
-    const view = buildTimelinePage({ ...options, room, site: deps.site, page, related: [...snapshot.timeline, ...replyTargets], children });
+    const related = [...snapshot.timeline, ...replyTargets, ...pinTargets];
+    const view = buildTimelinePage({ ...options, room, site: deps.site, page, related, children, pinned });
     return deps.renderer.page('room', view);
   }
 
