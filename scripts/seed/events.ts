@@ -16,8 +16,8 @@ export interface EventsSeed {
 const ref = (eventId: string): Record<string, unknown> => ({ 'm.relates_to': { rel_type: 'm.reference', event_id: eventId } });
 const SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n';
 
-async function room(creator: RegisteredUser, alias: string, name: string, topic: string): Promise<SeedRoom> {
-  const { roomId, alias: fullAlias } = await createRoom(creator, { alias, name, topic, published: false, historyVisibility: 'world_readable', guestAccess: true });
+async function room(creator: RegisteredUser, alias: string, name: string, topic: string, powerLevels?: Record<string, unknown>): Promise<SeedRoom> {
+  const { roomId, alias: fullAlias } = await createRoom(creator, { alias, name, topic, published: false, historyVisibility: 'world_readable', guestAccess: true, powerLevels });
   return { roomId, alias: fullAlias, name, topic, roomVersion: '', worldReadable: true, inDirectory: false, memberCount: 0, events: {} };
 }
 
@@ -109,10 +109,14 @@ async function churn(users: Users, room: SeedRoom): Promise<void> {
 
 export async function seedEvents(users: Users, video: Promise<Buffer>): Promise<EventsSeed> {
   const { seeder } = users;
-  const events = await room(seeder, 'events', 'Event Kinds', 'Event Kinds: polls, calls, pins, voice and video, and membership churn');
+  // As Element sets them: anyone may take part in a call and pin messages.
+  const levels = { events: { 'org.matrix.msc3401.call.member': 0, 'm.room.pinned_events': 0 } };
+  const events = await room(seeder, 'events', 'Event Kinds', 'Event Kinds: polls, calls, pins, voice and video, and membership churn', levels);
   await churn(users, events);
   await sendText(seeder, events.roomId, 'Welcome, everyone: this room shows every kind of event.');
   await polls(users, events.roomId, events.events);
+  // Synapse refuses call invites in public rooms: calls happen in invite-only ones.
+  events.events['inviteOnly'] = await setState(seeder, events.roomId, 'm.room.join_rules', '', { join_rule: 'invite' });
   await calls(users, events.roomId, events.events);
   const media: Record<string, string> = {};
   await mediaAndPins(users, events.roomId, events.events, await video, media);

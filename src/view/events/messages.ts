@@ -79,7 +79,7 @@ export function excerptOf(event: MatrixEvent, relations: Relations, max = REPLY_
   const { content } = shownContent(event, relations);
   if (POLL_START_TYPES.has(event.type)) {
     const question = parsePoll(content)?.question;
-    return question ? `the poll “${plainExcerpt(question, max)}”` : 'a poll';
+    return question ? `Poll: ${plainExcerpt(question, max)}` : 'a poll';
   }
   const body = content['body'] ?? extensibleText(content, max);
   const msgtype = typeof content['msgtype'] === 'string' ? content['msgtype'] : '';

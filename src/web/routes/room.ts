@@ -8,6 +8,8 @@ import { isVisible } from '../../view/timeline.js';
 import { buildTimelinePage, type TimelinePageInput } from '../../view/timeline-page.js';
 import { buildSpaceChildren } from '../../view/space.js';
 import { MAX_PINS, pinChangeIds } from '../../view/events/pins.js';
+import { linkedEventNote, relationTarget, threadRootOf } from '../../view/events/linked.js';
+import { memberNames } from '../../view/members.js';
 import { eventPath, roomPath, threadPath } from '../../view/urls.js';
 import { queryString } from '../query.js';
 import type { Renderer } from '../render.js';
@@ -85,21 +87,58 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
     });
   });
 
+  /** A thread page: its root and replies, one of them highlighted. */
+  async function renderThread(snapshot: RoomSnapshot, room: RoomContext, rootId: string, highlight: string, path: string, note?: string): Promise<string> {
+    const thread = await deps.reader.thread(room.roomId, rootId);
+    const senders = [thread.root, ...thread.replies].map((event) => event.sender);
+    const members = await deps.reader.profiles(room.roomId, senders, [...snapshot.members.values()]);
+    const page: TimelinePage = { events: [thread.root, ...thread.replies], members, hasEarlier: false, hasLater: false };
+    const rootBody = typeof thread.root.content['body'] === 'string' ? thread.root.content['body'] : 'a message';
+    const notes = [note, thread.truncated ? 'This thread is long; only its first replies are shown.' : undefined].filter(Boolean);
+    return render(snapshot, room, page, {
+      mode: 'thread',
+      highlight,
+      title: `${room.name}: thread “${rootBody.slice(0, 60)}”`,
+      heading: `Thread (${thread.replies.length} ${thread.replies.length === 1 ? 'reply' : 'replies'})`,
+      path,
+      latest: false,
+      note: notes.length > 0 ? notes.join(' ') : undefined,
+    });
+  }
+
   router.get('/room/:ref/event/:eventId', async (req, res) => {
     const eventId = eventIdParam(req.params['eventId']);
     const loaded = await loadRoom(req, res, deps, `/event/${encodeURIComponent(eventId)}`);
     if (!loaded) return;
     const { snapshot, room } = loaded;
     await respond(req, res, snapshot, room, async () => {
-      const page = await deps.reader.around(snapshot, eventId);
+      let page = await deps.reader.around(snapshot, eventId);
+      const path = eventPath(room.ref, eventId);
+      // A reaction, edit, redaction or vote has no block: the page shows what it is about.
+      const targetId = relationTarget(page.event);
+      let highlight = eventId;
+      let note: string | undefined;
+      if (targetId) {
+        const target = await deps.reader.around(snapshot, targetId).catch(() => null);
+        const names = memberNames(page.members);
+        note = linkedEventNote(page.event, names.get(page.event.sender) ?? page.event.sender, target !== null);
+        if (target) {
+          page = target;
+          highlight = targetId;
+        }
+      }
+      // A thread reply is shown in its thread.
+      const root = threadRootOf(page.event);
+      if (root) return renderThread(snapshot, room, root, highlight, path, note);
       const sender = page.event.sender;
       const excerpt = typeof page.event.content['body'] === 'string' ? page.event.content['body'] : '';
       return render(snapshot, room, page, {
-        highlight: eventId,
+        highlight,
+        note,
         // Two messages of one sender in one minute: the excerpt keeps titles apart.
         title: `${room.name}: message from ${sender} at ${utcDateTime(page.event.origin_server_ts)}${excerpt ? `: “${clip(excerpt, 60)}”` : ''}`,
         heading: `Message of ${utcDateTime(page.event.origin_server_ts)}`,
-        path: eventPath(room.ref, eventId),
+        path,
         latest: false,
       });
     });
@@ -110,22 +149,7 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
     const loaded = await loadRoom(req, res, deps, `/thread/${encodeURIComponent(rootId)}`);
     if (!loaded) return;
     const { snapshot, room } = loaded;
-    await respond(req, res, snapshot, room, async () => {
-      const thread = await deps.reader.thread(room.roomId, rootId);
-      const senders = [thread.root, ...thread.replies].map((event) => event.sender);
-      const members = await deps.reader.profiles(room.roomId, senders, [...snapshot.members.values()]);
-      const page: TimelinePage = { events: [thread.root, ...thread.replies], members, hasEarlier: false, hasLater: false };
-      const rootBody = typeof thread.root.content['body'] === 'string' ? thread.root.content['body'] : 'a message';
-      return render(snapshot, room, page, {
-        mode: 'thread',
-        highlight: rootId,
-        title: `${room.name}: thread “${rootBody.slice(0, 60)}”`,
-        heading: `Thread (${thread.replies.length} ${thread.replies.length === 1 ? 'reply' : 'replies'})`,
-        path: threadPath(room.ref, rootId),
-        latest: false,
-        note: thread.truncated ? 'This thread is long; only its first replies are shown.' : undefined,
-      });
-    });
+    await respond(req, res, snapshot, room, () => renderThread(snapshot, room, rootId, rootId, threadPath(room.ref, rootId)));
   });
 
   return router;
