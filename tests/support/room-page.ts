@@ -40,6 +40,7 @@ export function renderRoomPage(roomId: string, state: MatrixEvent[], events: Mat
     latestHref: undefined,
     note: undefined,
     children: [],
+    pins: [],
   };
   return { html: renderer.page('room', view), timeline };
 }
