@@ -33,24 +33,16 @@ export function recordingHomeserver(inner: Homeserver, archive: Archive): Homese
     const visibility = visibilityOf(state);
     if (visibility !== undefined && visibility !== 'world_readable') await archive.deleteRoom(roomId);
   };
-  return {
-    get isGuest() {
-      return inner.isGuest;
-    },
-    initialSync: (roomId, limit, signal) =>
+  const checked = (call: (roomId: string, ...rest: never[]) => Promise<MatrixEvent[]>) =>
+    (roomId: string, ...rest: never[]): Promise<MatrixEvent[]> =>
       guard(roomId, async () => {
-        const sync = await inner.initialSync(roomId, limit, signal);
-        await checkState(roomId, sync.state);
-        const chunk = sync.timeline;
-        await archive.record(roomId, { events: chunk.events, state: sync.state }, { from: undefined, dir: 'b', start: chunk.start, end: chunk.end, reachedStart: chunk.events[0]?.type === 'm.room.create' });
-        return sync;
-      }),
-    state: (roomId, signal) =>
-      guard(roomId, async () => {
-        const state = await inner.state(roomId, signal);
+        const state = await call(roomId, ...rest);
         await checkState(roomId, state);
         return state;
-      }),
+      });
+  const recorded: Partial<Homeserver> = {
+    state: checked((roomId, signal) => inner.state(roomId, signal)),
+    currentState: checked((roomId, signal) => inner.currentState(roomId, signal)),
     messages: (roomId, from, dir, limit, signal) =>
       guard(roomId, async () => {
         const chunk = await inner.messages(roomId, from, dir, limit, signal);
@@ -72,18 +64,14 @@ export function recordingHomeserver(inner: Homeserver, archive: Archive): Homese
         await archive.record(roomId, { events: [event], state: [] }, undefined);
         return event;
       }),
-    members: (roomId, signal) => inner.members(roomId, signal),
     relations: (roomId, eventId, relType, options, signal) =>
       guard(roomId, async () => {
         const page = await inner.relations(roomId, eventId, relType, options, signal);
         await archive.record(roomId, { events: page.events, state: [] }, undefined);
         return page;
       }),
-    hierarchy: (roomId, from, limit, signal) => inner.hierarchy(roomId, from, limit, signal),
-    resolveAlias: (alias, signal) => inner.resolveAlias(alias, signal),
-    timestampToEvent: (roomId, ts, dir, signal) => inner.timestampToEvent(roomId, ts, dir, signal),
-    isPublished: (roomId, signal) => inner.isPublished(roomId, signal),
-    roomExists: (roomId, signal) => inner.roomExists(roomId, signal),
-    publicRooms: (query, signal) => inner.publicRooms(query, signal),
   };
+  // Every other call goes to `inner` unchanged, through the prototype chain: the interface
+  // grows with the pages, and only the calls above carry timeline events.
+  return Object.assign(Object.create(inner) as Homeserver, recorded);
 }
