@@ -122,8 +122,8 @@ describe('the listed rooms (the sitemaps\' walk of the whole directory)', () => 
     expect(calls).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 5));
     // Stale now: the next calls answer from the old list while one refresh runs.
-    expect(await listed.get()).toEqual([{ roomId: '!room1:example.org', ref: '#room1:example.org' }]);
-    expect(await listed.get()).toEqual([{ roomId: '!room1:example.org', ref: '#room1:example.org' }]);
+    expect(await listed.get()).toMatchObject([{ roomId: '!room1:example.org', ref: '#room1:example.org' }]);
+    expect(await listed.get()).toMatchObject([{ roomId: '!room1:example.org', ref: '#room1:example.org' }]);
     expect(calls).toBe(2);
     release?.();
   });
