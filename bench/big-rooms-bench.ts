@@ -77,7 +77,7 @@ export async function bigRoomsSection(startViewer: StartViewer, say: (line?: str
     await Promise.all(watchers);
     const statuses = new Map<number, number>();
     for (const r of cold) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-    const loopMax = await metricValue(viewer, 'nodejs_eventloop_delay_max_seconds');
+    const loopMax = await metricValue(viewer, 'event_loop_delay_max_seconds');
     const pid = viewer.child.pid;
     say(`${CONCURRENT} more big rooms asked for cold at once, while 4 clients ask for a cached page in turn:`);
     say();

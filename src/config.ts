@@ -24,6 +24,10 @@ export interface Config {
   readonly upstreamTimeoutMs: number;
   readonly upstreamConcurrency: number;
   readonly upstreamQueueLimit: number;
+  /** The most one homeserver answer may carry; past it the call stops. */
+  readonly upstreamMaxBytes: number;
+  /** The most all homeserver answers being read may carry together. */
+  readonly upstreamInFlightBytes: number;
   readonly directoryPageSize: number;
   readonly membersPageSize: number;
   readonly timelinePageSize: number;
@@ -150,6 +154,10 @@ export function loadConfig(env: Env = process.env): Config {
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
     upstreamConcurrency: integer(env, 'UPSTREAM_CONCURRENCY', 8, 1, 256),
     upstreamQueueLimit: integer(env, 'UPSTREAM_QUEUE_LIMIT', 200, 0, 100_000),
+    // 8 MB holds a member list of about 25,000 and any sensible page of events; 32 MB in
+    // flight keeps many concurrent loads inside the heap the Procfile gives V8.
+    upstreamMaxBytes: integer(env, 'UPSTREAM_MAX_MB', 8, 1, 1024) * MB,
+    upstreamInFlightBytes: integer(env, 'UPSTREAM_IN_FLIGHT_MB', 32, 1, 16 * 1024) * MB,
     directoryPageSize: integer(env, 'DIRECTORY_PAGE_SIZE', 20, 1, 500),
     membersPageSize: integer(env, 'MEMBERS_PAGE_SIZE', 100, 1, 1000),
     timelinePageSize: integer(env, 'TIMELINE_PAGE_SIZE', 50, 5, 500),

@@ -45,6 +45,8 @@ export function createServices(config: Config, log: Logger, production: boolean)
     timeoutMs: config.upstreamTimeoutMs,
     concurrency: config.upstreamConcurrency,
     queueLimit: config.upstreamQueueLimit,
+    maxAnswerBytes: config.upstreamMaxBytes,
+    maxBytesInFlight: config.upstreamInFlightBytes,
     log,
     onCall: (endpoint, outcome, ms) => {
       for (const listener of upstreamListeners) listener(endpoint, outcome, ms);

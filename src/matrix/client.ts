@@ -1,4 +1,4 @@
-import { ClientPrefix, ConnectionError, HTTPError, MatrixError, MatrixHttpApi, Method, TypedEventEmitter } from 'matrix-js-sdk';
+import { ClientPrefix, ConnectionError, HTTPError, MatrixError, MatrixHttpApi, Method, parseErrorResponse, TypedEventEmitter } from 'matrix-js-sdk';
 import type { Logger } from '../log.js';
 import {
   BadGateway,
@@ -7,6 +7,7 @@ import {
   MatrixApiError,
   RateLimited,
 } from './errors.js';
+import { boundedFetch, ByteBudget } from './bounded-fetch.js';
 import { Limiter } from './limiter.js';
 import { quietSdkLogger } from './sdk-logger.js';
 import type { Session } from './session.js';
@@ -21,6 +22,8 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   /** Defaults to /_matrix/client/v3. */
   prefix?: string;
+  /** Reads the answer as it streams (a long list) instead of parsing it whole. */
+  read?: (response: Response) => Promise<unknown>;
 }
 
 export type CallOutcome = 'ok' | 'matrix_error' | 'rate_limited' | 'timeout' | 'unreachable' | 'bad_response' | 'aborted';
@@ -31,6 +34,10 @@ export interface ClientOptions {
   timeoutMs: number;
   concurrency: number;
   queueLimit: number;
+  /** The most one answer may carry, counted as it streams. */
+  maxAnswerBytes: number;
+  /** The most all answers being read may carry together. */
+  maxBytesInFlight: number;
   log: Logger;
   /** The longest a single call will wait out an M_LIMIT_EXCEEDED before giving up with a 429. */
   maxRateLimitWaitMs?: number;
@@ -47,19 +54,25 @@ interface Health {
  * The one door to the homeserver's JSON API. matrix-js-sdk does the HTTP and Matrix error
  * parsing; this adds what a shared server needs: a timeout on every call, a bounded queue,
  * one shared back-off after M_LIMIT_EXCEEDED (so a 429 does not become a stampede), a new
- * guest session when the token is rejected, and typed errors.
+ * guest session when the token is rejected, typed errors, and answers bounded by bytes, each
+ * one and all of them in flight together (bounded-fetch.ts).
  */
 export class HomeserverClient {
   private readonly http: MatrixHttpApi<{ baseUrl: string; prefix: string; onlyData: true }>;
   private readonly limiter: Limiter;
   private pausedUntil = 0;
+  private readonly fetch: typeof globalThis.fetch;
+  readonly budget: ByteBudget;
   readonly health: Health = { lastSuccessAt: undefined, lastFailureAt: undefined, lastFailure: undefined };
 
   constructor(private readonly opts: ClientOptions) {
+    this.budget = new ByteBudget(opts.maxBytesInFlight);
+    this.fetch = boundedFetch({ maxBytes: opts.maxAnswerBytes, timeoutMs: opts.timeoutMs, budget: this.budget });
     this.http = new MatrixHttpApi(new TypedEventEmitter(), {
       baseUrl: opts.baseUrl,
       prefix: ClientPrefix.V3,
       onlyData: true,
+      fetchFn: this.fetch,
       logger: quietSdkLogger(opts.log),
     });
     this.limiter = new Limiter(opts.concurrency, opts.queueLimit);
@@ -114,12 +127,16 @@ export class HomeserverClient {
     const timer = setTimeout(() => timeout.abort(new HomeserverTimeout(`${options.endpoint} timed out`)), this.opts.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
     try {
-      const result = (await this.http.request(method, path, toQueryDict(options.query), options.body, {
-        prefix: options.prefix,
-        abortSignal: signal,
-        headers: { Authorization: `Bearer ${token}` },
-        priority: 'auto',
-      })) as T;
+      const result = (
+        options.read
+          ? await this.streamed(path, options, options.read, token, signal)
+          : await this.http.request(method, path, toQueryDict(options.query), options.body, {
+              prefix: options.prefix,
+              abortSignal: signal,
+              headers: { Authorization: `Bearer ${token}` },
+              priority: 'auto',
+            })
+      ) as T;
       this.health.lastSuccessAt = Date.now();
       return result;
     } catch (error) {
@@ -128,6 +145,19 @@ export class HomeserverClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** A GET whose answer `read` takes as it streams; errors are parsed as the SDK does. */
+  private async streamed(path: string, options: CallOptions, read: (response: Response) => Promise<unknown>, token: string, signal: AbortSignal): Promise<unknown> {
+    const url = this.http.getUrl(path, toQueryDict(options.query), options.prefix);
+    let response: Response;
+    try {
+      response = await this.fetch(url, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' }, signal });
+    } catch (error) {
+      throw error instanceof Error && error.name === 'AbortError' ? error : new ConnectionError('fetch failed', error instanceof Error ? error : undefined);
+    }
+    if (!response.ok) throw parseErrorResponse(response, await response.text());
+    return read(response);
   }
 
   /** Every call waits while the homeserver has asked us to back off, if the wait is short. */
@@ -147,6 +177,8 @@ export class HomeserverClient {
     if (signal?.aborted) return error instanceof Error ? error : new Error('aborted');
     if (error instanceof HomeserverTimeout) return failed('timeout', error);
     if (error instanceof HomeserverUnavailable || error instanceof RateLimited) return error;
+    if (error instanceof BadGateway) return failed('bad answer', error);
+    if (error instanceof Error && error.name === 'TimeoutError') return failed('timeout', new HomeserverTimeout('the answer took too long'));
     if (error instanceof MatrixError) {
       const status = error.httpStatus ?? 500;
       if (error.errcode === 'M_LIMIT_EXCEEDED' || status === 429) {

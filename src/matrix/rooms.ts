@@ -2,6 +2,7 @@ import type { HomeserverClient } from './client.js';
 import { fetchPublicRooms, parsePublicRoom, type PublicRoom, type PublicRoomsPage, type PublicRoomsQuery } from './directory.js';
 import { BadGateway, MatrixApiError } from './errors.js';
 import { isRecord, parseEvent, parseEvents, type MatrixEvent } from './events.js';
+import { readArray } from './json-array-stream.js';
 
 /**
  * Typed calls for reading one room without joining it. Each call fetches, then parses with
@@ -180,11 +181,18 @@ export class RoomApi {
     return event;
   }
 
-  /** Joined members' member events. */
+  /**
+   * Joined members' member events, read element by element as they stream: past the byte
+   * bound the call stops and the members that arrived whole are kept (`complete: false`).
+   */
   async members(roomId: string, signal: Signal): Promise<MemberChunk> {
-    const raw = await this.client.get(`${room(roomId)}/members`, { endpoint: 'members', query: { membership: 'join' }, signal });
-    if (!isRecord(raw) || !Array.isArray(raw['chunk'])) throw shapeError('members');
-    return { events: parseEvents(raw['chunk']), complete: true };
+    const { items, complete } = await this.client.get<{ items: unknown[]; complete: boolean }>(`${room(roomId)}/members`, {
+      endpoint: 'members',
+      query: { membership: 'join' },
+      signal,
+      read: (response) => readArray(response, 'chunk'),
+    });
+    return { events: parseEvents(items), complete };
   }
 
   /** One member's current member event, or undefined when the room has none for them. */

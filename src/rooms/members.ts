@@ -14,6 +14,8 @@ export interface MemberList {
 }
 
 const TTL_MS = 60_000;
+/** Heap bytes of one kept member event (user ID, name, avatar), estimated. */
+const MEMBER_BYTES = 400;
 /** Pages that name people look up at most this many of them one by one. */
 const MAX_PROFILE_LOOKUPS = 12;
 
@@ -35,7 +37,7 @@ export class RoomMembers {
         this.api.joinedMembers(roomId, undefined).catch(() => undefined),
       ]);
       return toList(chunk, count);
-    });
+    }, (list) => 2048 + list.events.length * MEMBER_BYTES);
   }
 
   /** Member events of `userIds` not in `known`, each looked up alone (a few at most). */
@@ -51,8 +53,14 @@ export class RoomMembers {
   }
 }
 
+/** Only what the pages read of each member is kept: a long list is held many times over otherwise. */
+function compact(event: MatrixEvent): MatrixEvent {
+  const { displayname, avatar_url } = event.content;
+  return { event_id: event.event_id, type: event.type, sender: event.sender, state_key: event.state_key ?? '', origin_server_ts: 0, content: { membership: 'join', displayname, avatar_url } };
+}
+
 function toList(chunk: MemberChunk, count: number | undefined): MemberList {
-  const events = chunk.events.filter((e) => e.type === 'm.room.member' && e.content['membership'] === 'join');
+  const events = chunk.events.filter((e) => e.type === 'm.room.member' && e.state_key && e.content['membership'] === 'join').map(compact);
   return { events, complete: chunk.complete, joinedCount: chunk.complete ? events.length : Math.max(count ?? 0, events.length) };
 }
 

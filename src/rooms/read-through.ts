@@ -45,6 +45,7 @@ interface Entry<V> {
 interface Context<V> {
   load: Load<V>;
   ttlMs: number;
+  sizeOf?: ((value: V) => number) | undefined;
 }
 
 /** Errors that say "try again later": a stale copy beats an error page for them. */
@@ -122,9 +123,10 @@ export class ReadThroughCache<V> {
 
   /**
    * The value for `key`: the fresh copy, else one shared load. `ttlMs` is the TTL of the
-   * key's kind (0 keeps it until evicted).
+   * key's kind (0 keeps it until evicted). `sizeOf` estimates a large value's bytes more
+   * cheaply than serialising it.
    */
-  async get<T extends V>(key: string, ttlMs: number, load: Load<T>): Promise<T> {
+  async get<T extends V>(key: string, ttlMs: number, load: Load<T>, sizeOf?: (value: T) => number): Promise<T> {
     const fresh = this.cache.get(key);
     if (fresh?.error !== undefined) {
       this.stats.negativeHits++;
@@ -137,7 +139,7 @@ export class ReadThroughCache<V> {
     const stale = this.lastKnown<T>(key);
     if (stale === undefined) this.stats.misses++;
     else this.stats.staleHits++;
-    const pending = this.cache.fetch(key, { context: { load: load as unknown as Load<V>, ttlMs }, ttl: ttlMs }).then((entry) => {
+    const pending = this.cache.fetch(key, { context: { load: load as unknown as Load<V>, ttlMs, sizeOf: sizeOf as ((value: V) => number) | undefined }, ttl: ttlMs }).then((entry) => {
       if (!entry) throw new BadGateway(`the ${this.opts.name} load returned nothing`);
       if (entry.error !== undefined) throw entry.error;
       return entry.value as T;
@@ -168,7 +170,7 @@ export class ReadThroughCache<V> {
     const stale = staleEntry?.value;
     try {
       const value = await context.load(stale);
-      return { value, size: this.sizeOf(value) };
+      return { value, size: context.sizeOf ? context.sizeOf(value) : this.sizeOf(value) };
     } catch (error) {
       this.stats.loadFailures++;
       if (stale !== undefined && isTransient(error)) {

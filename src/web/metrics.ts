@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Request, RequestHandler, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallOutcome } from '../matrix/client.js';
@@ -40,7 +41,7 @@ export function routeOf(req: Request): string {
  * requests by route and status, latency, the room cache, calls to the homeserver, and the
  * process's default metrics.
  */
-export function createMetrics(caches: readonly CacheSource[], token: string | undefined): Metrics {
+export function createMetrics(caches: readonly CacheSource[], token: string | undefined, upstreamBytes: () => number = () => 0): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -121,6 +122,16 @@ export function createMetrics(caches: readonly CacheSource[], token: string | un
     room('room_cache_misses_total', 'Room lookups that had to load the room', 'counter', () => rooms.stats.misses);
     room('room_cache_evictions_total', 'Room snapshots evicted to stay within the byte bound', 'counter', () => rooms.stats.evictions);
   }
+  // The longest the event loop was held since start, never reset by a scrape (prom-client's
+  // own nodejs_eventloop_lag_* are reset at every scrape): no task should pass about 50 ms.
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const reading = (name: string, help: string, read: () => number): void => {
+    new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+  };
+  reading('event_loop_delay_max_seconds', 'Longest event-loop delay since start', () => loop.max / 1e9);
+  reading('event_loop_delay_p99_seconds', '99th percentile of event-loop delay since start', () => loop.percentile(99) / 1e9);
+  reading('upstream_bytes_in_flight', 'Bytes of homeserver answers being read now', upstreamBytes);
 
   const middleware: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();

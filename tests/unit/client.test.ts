@@ -29,7 +29,7 @@ async function clientFor(handler: FakeHandler, options: { timeoutMs?: number; to
     session,
     timeoutMs: options.timeoutMs ?? 2000,
     concurrency: 4,
-    queueLimit: 10,
+    maxAnswerBytes: 8 * 2 ** 20, maxBytesInFlight: 32 * 2 ** 20, queueLimit: 10,
     log: pino({ level: 'silent' }),
     onCall: (_endpoint, outcome) => calls.push(outcome),
   });
@@ -107,7 +107,7 @@ describe('HomeserverClient', () => {
       session: new Session({ registerGuest: async () => 't' }, undefined),
       timeoutMs: 1000,
       concurrency: 1,
-      queueLimit: 1,
+      maxAnswerBytes: 8 * 2 ** 20, maxBytesInFlight: 32 * 2 ** 20, queueLimit: 1,
       log: pino({ level: 'silent' }),
     });
     await expect(client.get('/x', { endpoint: 'x' })).rejects.toBeInstanceOf(HomeserverUnavailable);

@@ -61,7 +61,7 @@ describe('members', () => {
   it('sorts by power level, then name, and labels roles', () => {
     const events = parseEvents((recorded('lobby-members') as { chunk: unknown }).chunk);
     const state = parseRoomState('!lobby:localhost', recordedState('lobby-state'));
-    const members = buildMembers(events, state.powerLevels);
+    const members = paginateMembers(buildMembers(events, state.powerLevels), '#lobby:localhost', 1, 100).members;
     expect(members[0]?.role).toBe('Administrator');
     const rest = members.slice(1).map((m) => m.name);
     expect(rest).toEqual([...rest].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })));
@@ -78,7 +78,7 @@ describe('members', () => {
   });
 
   it('never shows control or direction-override characters in names', () => {
-    const [shown] = buildMembers([member('@evil:x', 'Ev\u202eil\u0000 name')], parsePowerLevels({}, undefined));
+    const [shown] = paginateMembers(buildMembers([member('@evil:x', 'Ev\u202eil\u0000 name')], parsePowerLevels({}, undefined)), '#r:x', 1, 10).members;
     expect(shown?.name).not.toMatch(/[\u0000-\u001f\u202a-\u202e]/);
     expect(shown?.name.replace(/\s+/g, '')).toBe('Evilname');
   });
