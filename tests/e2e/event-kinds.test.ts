@@ -132,3 +132,42 @@ describe('every spec example and Element shape, sent to Synapse', () => {
     }
   }, 60_000);
 });
+
+describe('permalinks of events without a block of their own', () => {
+  const lobby = seed.rooms.lobby.events;
+  let viewer: RunningViewer;
+  beforeAll(async () => {
+    viewer = await startViewer();
+  });
+  afterAll(async () => viewer?.close());
+
+  const permalink = (id: string): string => `/room/lobby:localhost/event/${encodeURIComponent(id)}`;
+  const highlightedId = ($: CheerioAPI): string | undefined => $('li.highlighted').attr('id');
+
+  it('shows a thread reply highlighted in its thread', async () => {
+    const { status, $ } = await viewer.html(permalink(lobby['threadReply1']!));
+    expect(status).toBe(200);
+    expect($('h1').first().text()).toMatch(/^Thread \(\d+ repl/);
+    const thread = await viewer.html(`/room/lobby:localhost/thread/${encodeURIComponent(lobby['threadRoot']!)}`);
+    const replyAnchor = thread.$('li.event').eq(1).attr('id');
+    expect(highlightedId($)).toBe(replyAnchor);
+  });
+
+  it('shows what a reaction, an edit and a redaction are about, highlighted, with a line saying what the link was', async () => {
+    const cases: [string, string | null, RegExp][] = [
+      ['reaction:alice:thumbs', null, /^The linked event is a 👍 reaction by Alice Liddell to the highlighted message\.$/],
+      ['edit1', 'editOriginal', /^The linked event is an edit by .+ of the highlighted message\.$/],
+      ['redaction', 'redacted', /^The linked event is the deletion by .+ of the highlighted message\.$/],
+    ];
+    for (const [linked, target, line] of cases) {
+      const { status, $ } = await viewer.html(permalink(lobby[linked]!));
+      expect(status, linked).toBe(200);
+      expect($('p.notice').first().text(), linked).toMatch(line);
+      expect(highlightedId($), linked).toBeDefined();
+      // The highlighted block is the target's own: its permalink highlights the same block.
+      const own = await viewer.html(target ? permalink(lobby[target]!) : $('li.highlighted a.time').attr('href')!.replace(/#.*/, ''));
+      expect(highlightedId(own.$), linked).toBe(highlightedId($));
+      expect($('li.highlighted a.time').attr('href'), linked).not.toContain(encodeURIComponent(lobby[linked]!));
+    }
+  });
+});
