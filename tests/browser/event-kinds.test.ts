@@ -10,6 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 import { startViewer, type RunningViewer } from '../support/viewer.js';
 
+/** The parts of an HTMLMediaElement the check uses (the project's types have no DOM). */
+interface MediaLike {
+  duration: number;
+  videoWidth?: number;
+  error: { code: number } | null;
+  preload: string;
+  load(): void;
+  addEventListener(type: string, listener: () => void): void;
+}
+
 async function lynx(url: string): Promise<string> {
   const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', TERM: 'dumb', no_proxy: '*' };
   const { stdout } = await promisify(execFile)('lynx', ['-dump', '-width=200', '-display_charset=utf-8', '-assume_charset=utf-8', url], { env });
@@ -74,9 +84,9 @@ describe('event kinds in Chromium and lynx, JavaScript off', () => {
     // The page runs no script; the check loads each element's media from outside it.
     const load = (selector: string) =>
       page.locator(selector).first().evaluate(
-        (el: HTMLMediaElement) =>
+        (el: MediaLike) =>
           new Promise<{ duration: number; width: number; error: number | null }>((resolve) => {
-            el.addEventListener('loadedmetadata', () => resolve({ duration: el.duration, width: (el as HTMLVideoElement).videoWidth ?? 0, error: null }));
+            el.addEventListener('loadedmetadata', () => resolve({ duration: el.duration, width: el.videoWidth ?? 0, error: null }));
             el.addEventListener('error', () => resolve({ duration: NaN, width: 0, error: el.error?.code ?? -1 }));
             el.preload = 'auto';
             el.load();
