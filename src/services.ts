@@ -8,6 +8,8 @@ import { Session } from './matrix/session.js';
 import { RoomApi } from './matrix/rooms.js';
 import { RoomCache } from './rooms/cache.js';
 import { DayArchive } from './rooms/days.js';
+import { RoomEpochs } from './rooms/epochs.js';
+import { dropWhatRoomsTakeBack } from './rooms/takedown.js';
 import { RoomReader } from './rooms/reader.js';
 import { RoomResolver } from './rooms/resolver.js';
 import { WidgetStateLookup } from './rooms/widget-state.js';
@@ -62,24 +64,31 @@ export function createServices(config: Config, log: Logger, production: boolean)
   const archive = store ? new Archive(store, { describe: describeForArchive, onError: (error, what) => log.warn({ err: error, what }, 'archive write failed') }) : undefined;
   // With the archive on, everything read from the homeserver is written to it on the way.
   const api: Homeserver = archive ? recordingHomeserver(roomApi, archive) : roomApi;
+  // Every cache derived from a room carries the room's epoch (rooms/epochs.ts).
+  const epochs = new RoomEpochs();
   const directory = new DirectoryService(api, {
+    epochs,
     pageSize: config.directoryPageSize,
     denylist,
-    ttlMs: Math.max(config.freshnessMs, 30_000),
+    // The listing is read again as often as rooms are, so a room taken out leaves it as fast.
+    ttlMs: config.freshnessMs,
     maxBytes: share(0.02),
   });
   const rooms = new RoomCache(api, {
     maxBytes: share(0.7),
     freshnessMs: config.freshnessMs,
     reloadAfterMs: config.cacheTtlMs,
+    epochs,
   });
   const reader = new RoomReader(api, rooms, { pageSize: config.timelinePageSize, maxBytes: share(0.1) });
   const resolver = new RoomResolver(api, denylist);
-  const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), chunkBudget: 20 });
+  const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), chunkBudget: 20, epochs });
   const widgetState = new WidgetStateLookup(api, rooms, share(0.02));
   const pages = createPageCache(share(0.06));
-  // The sitemaps' room list: the whole directory, read at most every ten minutes.
-  const listedRooms = new ListedRooms(api, { denylist, ttlMs: 10 * 60_000 });
+  // The sitemaps' room list: the whole directory, walked at most once a minute (it is long);
+  // a room the viewer has seen taken back leaves it at once.
+  const listedRooms = new ListedRooms(api, { denylist, epochs, ttlMs: Math.max(config.freshnessMs, 60_000) });
+  dropWhatRoomsTakeBack(epochs, { derived: [reader.cache, pages], withdrawn: [widgetState.cache], archive, log });
   const media: MediaFetcherOptions = { baseUrl: config.homeserverUrl, session, timeoutMs: config.upstreamTimeoutMs };
   const assets = loadStaticAssets(publicDir);
   const renderer = createRenderer(

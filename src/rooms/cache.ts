@@ -1,5 +1,7 @@
 import { BadGateway, MatrixApiError, NotFound, RoomForbidden, type ViewerError } from '../matrix/errors.js';
 import type { MatrixEvent } from '../matrix/events.js';
+import { stampEpoch } from './changes.js';
+import { RoomEpochs } from './epochs.js';
 import type { SnapshotSource } from './homeserver.js';
 import { isTransient, ReadThroughCache, type CacheStats } from './read-through.js';
 import { appendChunk, buildSnapshot, hasStateChange, WINDOW_EVENTS, type RoomSnapshot } from './snapshot.js';
@@ -12,7 +14,18 @@ export interface RoomCacheOptions {
   reloadAfterMs: number;
   /** How long a page waits for a refresh before it is served the stale copy. */
   staleServeAfterMs?: number;
+  /** The room epochs this cache moves as it sees what rooms take back (its own if not given). */
+  epochs?: RoomEpochs;
   now?: () => number;
+}
+
+/** A load's result, with what it saw on the way. */
+interface Loaded {
+  snapshot: RoomSnapshot;
+  /** The events a catch-up fetched; empty for a cold load. */
+  incoming: MatrixEvent[];
+  /** Whether every event since the old snapshot was seen (false when it had to reload). */
+  followed: boolean;
 }
 
 /** Loads run to the end even if their entry is evicted meanwhile; each call has its own timeout. */
@@ -34,12 +47,16 @@ export class RoomCache {
   /** Public for /metrics. */
   readonly cache: ReadThroughCache<RoomSnapshot>;
   private readonly now: () => number;
+  /** Rooms being loaded: a withdrawal the load itself makes must not drop its own entry. */
+  private readonly loading = new Set<string>();
+  readonly epochs: RoomEpochs;
 
   constructor(
     private readonly api: SnapshotSource,
     private readonly opts: RoomCacheOptions,
   ) {
     this.now = opts.now ?? Date.now;
+    this.epochs = opts.epochs ?? new RoomEpochs();
     this.cache = new ReadThroughCache<RoomSnapshot>({
       name: 'rooms',
       maxBytes: opts.maxBytes,
@@ -47,6 +64,10 @@ export class RoomCache {
       serveStaleAfterMs: opts.staleServeAfterMs ?? 2000,
       markStale: (snapshot) => ({ ...snapshot, outdatedSince: snapshot.outdatedSince ?? this.now() }),
       sizeOf: (snapshot) => snapshot.size,
+    });
+    // A room withdrawn elsewhere (the directory says it is no longer world-readable) is reloaded.
+    this.epochs.onChange((change) => {
+      if (change.withdrawn && !this.loading.has(change.roomId)) this.cache.delete(change.roomId);
     });
   }
 
@@ -82,13 +103,29 @@ export class RoomCache {
   }
 
   /** A failed refresh for a transient reason is answered with the stale copy by the cache. */
+  /**
+   * Every load also asks whether the room is in the public directory (one small call beside
+   * the others), so a room taken out of it is `noindex` and out of the listings from this
+   * refresh on; a failed answer keeps what was known.
+   */
   private async load(roomId: string, stale: RoomSnapshot | undefined, signal: Signal): Promise<RoomSnapshot> {
+    this.loading.add(roomId);
     try {
-      if (stale && this.now() - stale.loadedAt < this.opts.reloadAfterMs) return this.checked(await this.catchUp(stale, signal));
-      return this.checked(await this.loadCold(roomId, signal));
+      const follow = stale !== undefined && this.now() - stale.loadedAt < this.opts.reloadAfterMs;
+      const [loaded, published] = await Promise.all([
+        follow ? this.catchUp(stale, signal) : this.loadCold(roomId, signal).then((snapshot): Loaded => ({ snapshot, incoming: [], followed: false })),
+        this.api.isPublished(roomId, signal).catch(() => stale?.published),
+      ]);
+      const snapshot = this.checked(loaded.snapshot);
+      return stampEpoch(this.epochs, loaded.followed ? stale : undefined, snapshot, loaded.incoming, published);
     } catch (error) {
       if (stale && isTransient(error)) throw error;
-      throw (await this.refusalFor(roomId, error, signal)) ?? error;
+      const refusal = await this.refusalFor(roomId, error, signal);
+      // Not readable (or gone): everything derived from the room is dropped, not only hidden.
+      if (refusal) this.epochs.withdraw(roomId, 'unreadable');
+      throw refusal ?? error;
+    } finally {
+      this.loading.delete(roomId);
     }
   }
 
@@ -114,10 +151,12 @@ export class RoomCache {
     return buildSnapshot(roomId, state, chunk, this.now());
   }
 
-  private async catchUp(snapshot: RoomSnapshot, signal: Signal): Promise<RoomSnapshot> {
+  private async catchUp(snapshot: RoomSnapshot, signal: Signal): Promise<Loaded> {
     let current = snapshot;
+    const incoming: MatrixEvent[] = [];
     for (let page = 0; page < MAX_FORWARD_PAGES; page++) {
       const chunk = await this.api.messages(current.roomId, current.forwardToken, 'f', FORWARD_PAGE, signal);
+      incoming.push(...chunk.events);
       if (hasStateChange(chunk)) {
         // State changed: take the current state (no members) as of the chunk's newest event.
         const state = await this.api.stateAt(current.roomId, chunk.events[chunk.events.length - 1]!.event_id, signal);
@@ -127,11 +166,11 @@ export class RoomCache {
       } else {
         current = appendChunk(current, chunk, this.now());
       }
-      if (chunk.events.length < FORWARD_PAGE) return current;
+      if (chunk.events.length < FORWARD_PAGE) return { snapshot: current, incoming, followed: true };
     }
     // Too far behind to catch up cheaply: start again from the latest window.
     const reloaded = await this.loadCold(snapshot.roomId, signal);
-    return { ...reloaded, version: snapshot.version + 1 };
+    return { snapshot: { ...reloaded, version: snapshot.version + 1 }, incoming, followed: false };
   }
 
   /** Turns a refusal from the homeserver into a 403 or 404 with an explanation. */

@@ -1,5 +1,6 @@
 import type { MatrixEvent } from '../matrix/events.js';
-import type { EpochReason } from './epochs.js';
+import type { EpochReason, RoomEpochs } from './epochs.js';
+import type { RoomSnapshot } from './snapshot.js';
 import type { RoomState } from './state.js';
 
 export interface TakenBack {
@@ -30,4 +31,29 @@ export function takenBack(
   if (was.tombstone?.replacementRoom !== now.tombstone?.replacementRoom) reasons.push('tombstone');
   if (was.name !== now.name || was.topic !== now.topic || was.avatarUrl !== now.avatarUrl) reasons.push('profile');
   return { reasons, redacted };
+}
+
+/**
+ * Gives a freshly loaded snapshot its epoch. `before` is the snapshot it follows on from, when
+ * every event since then was seen (a catch-up); without one (a cold load, a reload) the viewer
+ * cannot know what was taken back meanwhile, so the epoch moves. The directory's answer also
+ * tells the listings whether they may name the room.
+ */
+export function stampEpoch(
+  epochs: RoomEpochs,
+  before: RoomSnapshot | undefined,
+  after: RoomSnapshot,
+  incoming: readonly MatrixEvent[],
+  published: boolean | undefined,
+): RoomSnapshot {
+  const roomId = after.roomId;
+  epochs.restore(roomId, { readable: true, listed: published !== false });
+  if (published === false) epochs.withdraw(roomId, 'unlisted');
+  if (!before) {
+    epochs.move(roomId, ['reload']);
+  } else {
+    const { reasons, redacted } = takenBack(before, { state: after.state, published }, incoming);
+    if (reasons.length > 0) epochs.move(roomId, reasons, redacted);
+  }
+  return { ...after, epoch: epochs.of(roomId), epochSince: epochs.since(roomId), published };
 }

@@ -4,6 +4,7 @@ import type { MatrixEvent } from '../matrix/events.js';
 import type { TimelineChunk } from '../matrix/rooms.js';
 import type { DaySource } from './homeserver.js';
 import type { Located } from './day-jump.js';
+import { roomKey, type RoomEpochs } from './epochs.js';
 import { rollBack } from './profiles.js';
 import type { ReadThroughCache } from './read-through.js';
 import type { RoomSnapshot } from './snapshot.js';
@@ -42,6 +43,8 @@ export interface DayIndexOptions {
   /** Rebuild an index this old, so days after it was built become known. */
   indexTtlMs?: number;
   now: () => number;
+  /** Chunks are kept under the room's current epoch: a redaction has them read again. */
+  epochs: RoomEpochs;
 }
 
 /** Thrown when a day cannot be located within the budget yet: a 503 that says "soon". */
@@ -91,9 +94,17 @@ export class DayIndexer {
    */
   private chunk(roomId: string, from: string | undefined, builtAt: number): Promise<TimelineChunk> {
     const key = from ?? `latest@${builtAt}`;
-    return this.chunks.get(`chunk\u0000${roomId}\u0000${key}`, 24 * 3600_000, () =>
+    return this.chunks.get(roomKey('chunk', roomId, this.opts.epochs.of(roomId), key), 24 * 3600_000, () =>
       this.api.messages(roomId, from, 'b', this.chunkSize, undefined),
     );
+  }
+
+  /**
+   * Forgets the room's index (which days have messages, not what they say): for a room that
+   * may no longer be shown. Its chunks go with the archive's cache.
+   */
+  forget(roomId: string): void {
+    this.indexes.delete(roomId);
   }
 
   /** Runs `task` after any other index work on the same room: one walker per room. */

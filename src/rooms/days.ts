@@ -3,6 +3,7 @@ import type { DaySource } from './homeserver.js';
 import { DayIndexer, utcDayOf } from './day-index.js';
 import { jumpRefused, locateByJump, type Located } from './day-jump.js';
 import { ReadThroughCache } from './read-through.js';
+import { roomKey, type RoomEpochs } from './epochs.js';
 import type { RoomSnapshot } from './snapshot.js';
 
 export { StillIndexing, utcDayOf } from './day-index.js';
@@ -38,6 +39,7 @@ export interface DayArchiveOptions {
   /** Rebuild an index this old, so days after it was built become known. */
   indexTtlMs?: number;
   now?: () => number;
+  epochs: RoomEpochs;
 }
 
 /**
@@ -65,6 +67,13 @@ export class DayArchive {
       chunkSize: this.chunkSize,
       indexTtlMs: opts.indexTtlMs,
       now: this.now,
+      epochs: opts.epochs,
+    });
+    // A room that may no longer be shown leaves the day archive whole.
+    opts.epochs.onChange((change) => {
+      if (!change.withdrawn) return;
+      this.chunks.forgetRoom(change.roomId);
+      this.indexer.forget(change.roomId);
     });
   }
 
@@ -85,7 +94,7 @@ export class DayArchive {
     if (this.jumpAllowed && !this.api.isGuest) {
       try {
         const load = (): Promise<Located> => locateByJump(this.api, snapshot.roomId, day, this.chunkSize, AbortSignal.timeout(30_000));
-        return past ? await this.chunks.get(`day\u0000${snapshot.roomId}\u0000${day}`, 24 * 3600_000, load) : await load();
+        return past ? await this.chunks.get(roomKey('day', snapshot.roomId, snapshot.epoch, day), 24 * 3600_000, load) : await load();
       } catch (error) {
         if (!jumpRefused(error)) throw error;
         this.jumpAllowed = false;

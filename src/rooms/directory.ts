@@ -1,6 +1,7 @@
 import type { PublicRoom, PublicRoomsPage, PublicRoomsQuery } from '../matrix/directory.js';
 import { BadRequest, HomeserverTimeout, HomeserverUnavailable, RateLimited } from '../matrix/errors.js';
 import type { Denylist } from './denylist.js';
+import type { RoomEpochs } from './epochs.js';
 import type { DirectorySource } from './homeserver.js';
 import { ReadThroughCache } from './read-through.js';
 import { estimateSize } from './snapshot.js';
@@ -27,6 +28,8 @@ export interface DirectoryOptions {
   maxBytes: number;
   /** Upstream pages read at most for one viewer page, so a directory of closed rooms stays cheap. */
   maxUpstreamPages?: number;
+  /** What the viewer knows rooms took back: such rooms leave the listing before the directory says so. */
+  epochs: RoomEpochs;
 }
 
 /** A room as the sitemaps know it: from the public directory. */
@@ -52,6 +55,7 @@ interface Walk {
 async function walk(
   source: DirectorySource,
   denylist: Denylist,
+  epochs: RoomEpochs,
   query: PublicRoomsQuery,
   maxPages: number,
   full: (rooms: readonly PublicRoom[]) => boolean,
@@ -67,6 +71,7 @@ async function walk(
     const upstream = await source.publicRooms({ ...query, since }, signal);
     first ??= upstream;
     for (const room of upstream.rooms) {
+      if (!room.worldReadable) epochs.listedUnreadable(room.roomId);
       if (!room.worldReadable || seen.has(room.roomId)) continue;
       if (denylist.denies(room.roomId, [room.canonicalAlias])) continue;
       seen.add(room.roomId);
@@ -78,6 +83,11 @@ async function walk(
     since = nextBatch;
   }
   return { rooms, first, nextBatch };
+}
+
+/** Rooms the viewer has seen leave the directory or stop being readable are left out at once. */
+function listable<T extends { roomId: string }>(rooms: readonly T[], epochs: RoomEpochs): T[] {
+  return rooms.filter((room) => epochs.withdrawal(room.roomId) === undefined);
 }
 
 /**
@@ -98,14 +108,16 @@ export class DirectoryService {
     this.cache = new ReadThroughCache<DirectoryPage>({
       name: 'directory',
       maxBytes: opts.maxBytes,
-      serveStaleAfterMs: 0,
+      // The request that finds the page expired waits up to a second for the new one.
+      serveStaleAfterMs: 1000,
       sizeOf: (page) => estimateSize([page.rooms]),
     });
   }
 
   async page(query: DirectoryQuery): Promise<DirectoryPage> {
     try {
-      return await this.cached(query);
+      const page = await this.cached(query);
+      return { ...page, rooms: listable(page.rooms, this.opts.epochs) };
     } catch (error) {
       // A homeserver that serves the first page but fails on this one's token (Synapse: a 500)
       // was given a bad token.
@@ -121,7 +133,7 @@ export class DirectoryService {
     const key = JSON.stringify([query.server ?? '', query.search ?? '', query.since ?? '']);
     return this.cache.get(key, this.opts.ttlMs, async () => {
       const pageSize = this.opts.pageSize;
-      const read = await walk(this.source, this.opts.denylist, { ...query, limit: pageSize }, this.opts.maxUpstreamPages ?? 10, (rooms) => rooms.length >= pageSize, undefined);
+      const read = await walk(this.source, this.opts.denylist, this.opts.epochs, { ...query, limit: pageSize }, this.opts.maxUpstreamPages ?? 10, (rooms) => rooms.length >= pageSize, undefined);
       return { rooms: read.rooms, nextBatch: read.nextBatch, prevBatch: read.first?.prevBatch, totalEstimate: read.first?.totalEstimate };
     });
   }
@@ -129,6 +141,7 @@ export class DirectoryService {
 
 export interface ListedRoomsOptions {
   denylist: Denylist;
+  epochs: RoomEpochs;
   ttlMs: number;
   pageSize?: number;
   maxPages?: number;
@@ -150,10 +163,14 @@ export class ListedRooms {
     this.cache = new ReadThroughCache<ListedRoom[]>({ name: 'listed-rooms', maxBytes: 64 * 2 ** 20, serveStaleAfterMs: 0 });
   }
 
-  get(): Promise<ListedRoom[]> {
+  async get(): Promise<ListedRoom[]> {
+    return listable(await this.walked(), this.opts.epochs);
+  }
+
+  private walked(): Promise<ListedRoom[]> {
     return this.cache.get('all', this.opts.ttlMs, async () => {
       const signal = AbortSignal.timeout(this.opts.timeoutMs ?? 120_000);
-      const read = await walk(this.source, this.opts.denylist, { limit: this.opts.pageSize ?? 500 }, this.opts.maxPages ?? 2000, () => false, signal);
+      const read = await walk(this.source, this.opts.denylist, this.opts.epochs, { limit: this.opts.pageSize ?? 500 }, this.opts.maxPages ?? 2000, () => false, signal);
       const rooms = read.rooms.map((room) => ({ roomId: room.roomId, ref: room.canonicalAlias ?? room.roomId, memberCount: room.memberCount }));
       return rooms.sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
     });

@@ -25,6 +25,25 @@ export interface EpochChange {
 
 export type EpochListener = (change: EpochChange) => void;
 
+/** A room as the caches key it: its ID and the epoch the entry is derived at (a snapshot is one). */
+export interface EpochedRoom {
+  roomId: string;
+  epoch: number;
+}
+
+/**
+ * The key of a cache entry derived from a room: its kind, the room, the room's epoch, then
+ * whatever picks the entry. `ReadThroughCache.forgetRoom` finds a room's entries by it.
+ */
+export function roomKey(kind: string, roomId: string, epoch: number, ...rest: string[]): string {
+  return [kind, roomId, String(epoch), ...rest].join('\u0000');
+}
+
+/** The room a `roomKey` belongs to. */
+export function roomOfKey(key: string): string | undefined {
+  return key.split('\u0000', 2)[1];
+}
+
 /** Why a room is left out of the listings although a listing may still name it. */
 export type Withdrawal = 'unreadable' | 'unlisted';
 
@@ -102,6 +121,15 @@ export class RoomEpochs {
     if (!known?.withdrawal) return;
     const withdrawal: Withdrawal | undefined = !standing.readable ? 'unreadable' : !standing.listed ? 'unlisted' : undefined;
     if (withdrawal !== known.withdrawal) this.rooms.set(roomId, { ...known, withdrawal });
+  }
+
+  /**
+   * A listing says the room is not world-readable. That withdraws it only if the viewer knows
+   * the room (has derived anything from it): most rooms of a directory never were readable.
+   */
+  listedUnreadable(roomId: string): void {
+    const known = this.rooms.peek(roomId);
+    if (known && known.withdrawal !== 'unreadable') this.withdraw(roomId, 'unreadable');
   }
 
   /** Why the listings (directory, sitemaps) must leave the room out, if they must. */

@@ -1,6 +1,7 @@
 import type { MatrixEvent } from '../matrix/events.js';
 import type { MemberChunk } from '../matrix/rooms.js';
 import type { MemberSource } from './homeserver.js';
+import { roomKey, type EpochedRoom } from './epochs.js';
 import type { ReadThroughCache } from './read-through.js';
 
 /** A room's joined members, as far as the byte bound of one answer reaches. */
@@ -30,8 +31,9 @@ export class RoomMembers {
     private readonly cache: ReadThroughCache<unknown>,
   ) {}
 
-  list(roomId: string): Promise<MemberList> {
-    return this.cache.get(`members\u0000${roomId}`, TTL_MS, async () => {
+  list(room: EpochedRoom): Promise<MemberList> {
+    const { roomId } = room;
+    return this.cache.get(roomKey('members', roomId, room.epoch), TTL_MS, async () => {
       const [chunk, count] = await Promise.all([
         this.api.members(roomId, undefined),
         this.api.joinedMembers(roomId, undefined).catch(() => undefined),
@@ -41,12 +43,13 @@ export class RoomMembers {
   }
 
   /** Member events of `userIds` not in `known`, each looked up alone (a few at most). */
-  async profiles(roomId: string, userIds: Iterable<string>, known: readonly MatrixEvent[]): Promise<MatrixEvent[]> {
+  async profiles(room: EpochedRoom, userIds: Iterable<string>, known: readonly MatrixEvent[]): Promise<MatrixEvent[]> {
+    const { roomId } = room;
     const have = new Set(known.map((e) => e.state_key));
     const wanted = [...new Set(userIds)].filter((id) => !have.has(id)).slice(0, MAX_PROFILE_LOOKUPS);
     const found = await Promise.all(
       wanted.map((userId) =>
-        this.cache.get(`member\u0000${roomId}\u0000${userId}`, TTL_MS, () => this.api.member(roomId, userId, undefined)).catch(() => undefined),
+        this.cache.get(roomKey('member', roomId, room.epoch, userId), TTL_MS, () => this.api.member(roomId, userId, undefined)).catch(() => undefined),
       ),
     );
     return [...known, ...found.filter((e): e is MatrixEvent => e !== undefined)];

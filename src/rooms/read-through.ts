@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { BadGateway, HomeserverTimeout, HomeserverUnavailable, NotFound, RateLimited, RoomForbidden } from '../matrix/errors.js';
+import { roomOfKey } from './epochs.js';
 import { estimateSize } from './snapshot.js';
 
 /** Loads a value; `stale` is the expired copy, if one is still held (to catch up from). */
@@ -163,6 +164,18 @@ export class ReadThroughCache<V> {
 
   delete(key: string): void {
     this.cache.delete(key);
+  }
+
+  /**
+   * Drops every entry of the room (keys made by `roomKey`), so that what the room took back is
+   * not kept, only unreachable. A load in flight for a dropped key finishes but is not kept.
+   */
+  forgetRoom(roomId: string): number {
+    let dropped = 0;
+    for (const key of [...this.cache.keys()]) {
+      if (roomOfKey(key) === roomId && this.cache.delete(key)) dropped++;
+    }
+    return dropped;
   }
 
   private async load(staleEntry: Entry<V> | undefined, context: Context<V>, options: { ttl?: number }): Promise<Entry<V>> {

@@ -5,6 +5,7 @@ import type { TimelineSource } from './homeserver.js';
 import type { RoomCache } from './cache.js';
 import { RoomMembers, type MemberList } from './members.js';
 import { rollBack, rollForward } from './profiles.js';
+import { roomKey, type EpochedRoom } from './epochs.js';
 import type { RoomSnapshot } from './snapshot.js';
 import { ReadThroughCache } from './read-through.js';
 
@@ -91,7 +92,7 @@ export class RoomReader {
         hasLater: true,
       };
     }
-    return this.cache.get(`before\u0000${snapshot.roomId}\u0000${eventId}`, PAST_PAGE_TTL, async () => {
+    return this.cache.get(roomKey('before', snapshot.roomId, snapshot.epoch, eventId), PAST_PAGE_TTL, async () => {
       const anchor = await this.api.context(snapshot.roomId, eventId, 0, undefined).catch(notFoundEvent);
       if (!anchor.start) return { events: [], members: [], hasEarlier: false, hasLater: true };
       const chunk = await this.api.messages(snapshot.roomId, anchor.start, 'b', this.opts.pageSize, undefined);
@@ -118,7 +119,7 @@ export class RoomReader {
         hasLater: later.length > 0,
       };
     }
-    return this.cache.get(`after\u0000${snapshot.roomId}\u0000${eventId}`, MEMBERS_TTL, async () => {
+    return this.cache.get(roomKey('after', snapshot.roomId, snapshot.epoch, eventId), MEMBERS_TTL, async () => {
       const anchor = await this.api.context(snapshot.roomId, eventId, 0, undefined).catch(notFoundEvent);
       if (!anchor.end) return { events: [], members: [], hasEarlier: true, hasLater: false };
       const chunk = await this.api.messages(snapshot.roomId, anchor.end, 'f', this.opts.pageSize, undefined);
@@ -134,7 +135,7 @@ export class RoomReader {
 
   /** An event with up to `pageSize / 2` events on either side. */
   async around(snapshot: RoomSnapshot, eventId: string): Promise<ContextPage> {
-    return this.cache.get(`around\u0000${snapshot.roomId}\u0000${eventId}`, MEMBERS_TTL, async () => {
+    return this.cache.get(roomKey('around', snapshot.roomId, snapshot.epoch, eventId), MEMBERS_TTL, async () => {
       const context = await this.api.context(snapshot.roomId, eventId, this.opts.pageSize, undefined).catch(notFoundEvent);
       const events = [...context.before, context.event, ...context.after];
       return {
@@ -148,8 +149,9 @@ export class RoomReader {
   }
 
   /** A thread's root and every reply, oldest first, up to a bound. */
-  async thread(roomId: string, rootId: string): Promise<ThreadPage> {
-    return this.cache.get(`thread\u0000${roomId}\u0000${rootId}`, MEMBERS_TTL, async () => {
+  async thread(room: EpochedRoom, rootId: string): Promise<ThreadPage> {
+    const { roomId } = room;
+    return this.cache.get(roomKey('thread', roomId, room.epoch, rootId), MEMBERS_TTL, async () => {
       const root = await this.api.event(roomId, rootId, undefined).catch(notFoundEvent);
       const replies: MatrixEvent[] = [];
       let from: string | undefined;
@@ -165,18 +167,19 @@ export class RoomReader {
   }
 
   /** Joined members, within the byte bound (for the members page and the info page's servers). */
-  memberList(roomId: string): Promise<MemberList> {
-    return this.members.list(roomId);
+  memberList(room: EpochedRoom): Promise<MemberList> {
+    return this.members.list(room);
   }
 
   /** `known` member events, with those of the other `userIds` looked up one by one (a few at most). */
-  profiles(roomId: string, userIds: Iterable<string>, known: readonly MatrixEvent[]): Promise<MatrixEvent[]> {
-    return this.members.profiles(roomId, userIds, known);
+  profiles(room: EpochedRoom, userIds: Iterable<string>, known: readonly MatrixEvent[]): Promise<MatrixEvent[]> {
+    return this.members.profiles(room, userIds, known);
   }
 
   /** A space's children, one level deep, the space itself left out. */
-  async children(roomId: string): Promise<HierarchyRoom[]> {
-    return this.cache.get(`hierarchy\u0000${roomId}`, MEMBERS_TTL, async () => {
+  async children(room: EpochedRoom): Promise<HierarchyRoom[]> {
+    const { roomId } = room;
+    return this.cache.get(roomKey('hierarchy', roomId, room.epoch), MEMBERS_TTL, async () => {
       const rooms: HierarchyRoom[] = [];
       let from: string | undefined;
       let pages = 0;
@@ -190,38 +193,26 @@ export class RoomReader {
     });
   }
 
-  /** Whether the room is known to be in the public directory, if that is cached. */
-  publishedKnown(roomId: string): boolean | undefined {
-    return this.cache.peek<boolean>(`published\u0000${roomId}`);
-  }
-
-  /** Whether the room is in the public directory; pages of rooms that are not get noindex. */
-  async isPublished(roomId: string): Promise<boolean> {
-    // A failed look-up is not cached: the page is served as unlisted (noindex) this time only.
-    return this.cache
-      .get(`published\u0000${roomId}`, PAST_PAGE_TTL, () => this.api.isPublished(roomId, undefined))
-      .catch(() => false);
-  }
-
   /**
    * The events that the page's replies quote but that are not on the page, fetched (a few
    * at most) so each reply can show what it answers. Failures just leave the quote out.
    */
-  async replyTargets(roomId: string, events: readonly MatrixEvent[], known: readonly MatrixEvent[]): Promise<MatrixEvent[]> {
+  async replyTargets(room: EpochedRoom, events: readonly MatrixEvent[], known: readonly MatrixEvent[]): Promise<MatrixEvent[]> {
     const targets = events.map(replyTarget).filter((id): id is string => id !== undefined);
-    return this.eventsById(roomId, targets, [...events, ...known], MAX_REPLY_FETCHES);
+    return this.eventsById(room, targets, [...events, ...known], MAX_REPLY_FETCHES);
   }
 
   /**
    * The events of `ids` that are not among `known`, fetched one by one (at most `max`) and
    * cached; the ones that fail are left out. For pinned messages and reply quotes.
    */
-  async eventsById(roomId: string, ids: readonly string[], known: readonly MatrixEvent[], max: number): Promise<MatrixEvent[]> {
+  async eventsById(room: EpochedRoom, ids: readonly string[], known: readonly MatrixEvent[], max: number): Promise<MatrixEvent[]> {
+    const { roomId } = room;
     const have = new Set(known.map((e) => e.event_id));
     const wanted = new Set(ids.filter((id) => !have.has(id)));
     const fetches = [...wanted].slice(0, max).map((id) =>
       this.cache
-        .get(`event\u0000${roomId}\u0000${id}`, PAST_PAGE_TTL, () => this.api.event(roomId, id, undefined))
+        .get(roomKey('event', roomId, room.epoch, id), PAST_PAGE_TTL, () => this.api.event(roomId, id, undefined))
         .catch(() => undefined),
     );
     return (await Promise.all(fetches)).filter((e): e is MatrixEvent => e !== undefined);

@@ -20,6 +20,16 @@ export interface RoomSnapshot {
   forwardToken: string | undefined;
   /** Bumped whenever anything a page shows may have changed; part of every ETag. */
   version: number;
+  /**
+   * The room's epoch when the snapshot was made (rooms/epochs.ts): part of the key of every
+   * entry derived from the room, so nothing from before a redaction or a change of what may
+   * be shown is found again.
+   */
+  epoch: number;
+  /** When that epoch began: pages are never older than this (for Last-Modified). */
+  epochSince: number;
+  /** Whether the room is in the public directory; undefined when that could not be found out. */
+  published: boolean | undefined;
   /** When the newest thing in the snapshot happened (for Last-Modified). */
   lastModified: number;
   loadedAt: number;
@@ -72,6 +82,9 @@ export function buildSnapshot(roomId: string, stateEvents: MatrixEvent[], chunk:
     members,
     forwardToken: chunk.end,
     version: 1,
+    epoch: 0,
+    epochSince: now,
+    published: undefined,
     lastModified: newestTs([...timeline, ...stateEvents.filter((e) => e.type !== 'm.room.member')], state.createdAt ?? now),
     loadedAt: now,
     refreshedAt: now,
@@ -127,4 +140,13 @@ export function applyRedactions(timeline: MatrixEvent[], incoming: readonly Matr
     if (!redaction) return event;
     return { ...event, content: {}, unsigned: { ...event.unsigned, redacted_because: redaction } };
   });
+}
+
+/**
+ * When a page built from the snapshot last changed, for Last-Modified: its newest content
+ * (`contentTs`, the snapshot's by default), but never before the room's epoch began, so a
+ * conditional request with If-Modified-Since after a redaction gets the new page, not a 304.
+ */
+export function lastChanged(snapshot: RoomSnapshot, contentTs = snapshot.lastModified): number {
+  return Math.max(contentTs, snapshot.epochSince);
 }

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { roomKey } from '../rooms/epochs.js';
 import type { RoomSnapshot } from '../rooms/snapshot.js';
 import type { RoomContext } from '../view/room.js';
 
@@ -6,13 +7,14 @@ import type { RoomContext } from '../view/room.js';
 const PAGE_PARAMS = ['before', 'after', 'page'];
 
 /**
- * What a rendered room page depends on: its path, the parameters that pick its content, the
- * snapshot version, and the two flags that change its head (out of date, unlisted).
+ * What a rendered room page depends on: the room's epoch (so nothing rendered before the room
+ * took something back is served again), the snapshot version, its path and the parameters
+ * that pick its content, and the two flags that change its head (out of date, unlisted).
  */
 export function pageKey(req: Request, snapshot: RoomSnapshot, room: RoomContext): string {
   const params = PAGE_PARAMS.map((name) => {
     const value: unknown = req.query[name];
     return typeof value === 'string' ? `${name}=${value}` : '';
   }).join('&');
-  return `${req.path}?${params}\u0000${snapshot.roomId}\u0000${snapshot.version}\u0000${room.outdated ? 1 : 0}${room.unlisted ? 1 : 0}`;
+  return roomKey('page', snapshot.roomId, snapshot.epoch, String(snapshot.version), `${req.path}?${params}`, `${room.outdated ? 1 : 0}${room.unlisted ? 1 : 0}`);
 }

@@ -40,18 +40,19 @@ export async function loadRoom(req: Request, res: Response, deps: RoomDeps, suff
     res.redirect(301, `${roomPath(canonical)}${suffix}${query}`);
     return undefined;
   }
-  const published = deps.reader.publishedKnown(roomId) ?? (await deps.reader.isPublished(roomId));
-  return { snapshot, room: roomContextOf(snapshot, published) };
+  return { snapshot, room: roomContextOf(snapshot) };
 }
 
-/** Snapshots never change, so each one's context (widgets included) is built once. */
-const contexts = new WeakMap<RoomSnapshot, { published: boolean; room: RoomContext }>();
+/** Snapshots never change (publication included), so each one's context is built once. */
+const contexts = new WeakMap<RoomSnapshot, RoomContext>();
 
-function roomContextOf(snapshot: RoomSnapshot, published: boolean): RoomContext {
-  const known = contexts.get(snapshot);
-  if (known && known.published === published) return known.room;
-  const room = buildRoomContext(snapshot, published);
-  contexts.set(snapshot, { published, room });
+function roomContextOf(snapshot: RoomSnapshot): RoomContext {
+  let room = contexts.get(snapshot);
+  if (!room) {
+    // Unknown (the directory did not answer) counts as unlisted: noindex rather than indexed.
+    room = buildRoomContext(snapshot, snapshot.published === true);
+    contexts.set(snapshot, room);
+  }
   return room;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MatrixEvent } from '../../src/matrix/events.js';
 import type { RoomApi, TimelineChunk } from '../../src/matrix/rooms.js';
 import { DayArchive, splitPages, StillIndexing, utcDayOf } from '../../src/rooms/days.js';
+import { RoomEpochs } from '../../src/rooms/epochs.js';
 import type { RoomSnapshot } from '../../src/rooms/snapshot.js';
 import { parseDay } from '../../src/view/day.js';
 
@@ -68,7 +69,7 @@ describe('DayArchive', () => {
 
   it('finds a day by paging backwards and returns its messages, in pages', async () => {
     const api = new TimelineApi(events);
-    const archive = new DayArchive(api.asApi(), { pageSize: 50, maxBytes: 10_000_000, chunkBudget: 20, chunkSize: 40, now });
+    const archive = new DayArchive(api.asApi(), { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 20, chunkSize: 40, now });
     const result = await archive.day(snapshotOf(events), '2026-11-21', 1, visible);
     expect(result.kind).toBe('page');
     if (result.kind !== 'page') return;
@@ -84,7 +85,7 @@ describe('DayArchive', () => {
 
   it('skips empty days in its links and answers an empty day as empty', async () => {
     const api = new TimelineApi(events);
-    const archive = new DayArchive(api.asApi(), { pageSize: 50, maxBytes: 10_000_000, chunkBudget: 20, chunkSize: 40, now });
+    const archive = new DayArchive(api.asApi(), { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 20, chunkSize: 40, now });
     const before = await archive.day(snapshotOf(events), '2026-11-22', 1, visible);
     expect(before.kind === 'page' && before.data.nextDay).toBe('2026-11-24');
     const gap = await archive.day(snapshotOf(events), '2026-11-23', 1, visible);
@@ -93,7 +94,7 @@ describe('DayArchive', () => {
 
   it('says a date outside the room’s life is outside, and a page past the end is out of range', async () => {
     const api = new TimelineApi(events);
-    const archive = new DayArchive(api.asApi(), { pageSize: 50, maxBytes: 10_000_000, chunkBudget: 20, chunkSize: 40, now });
+    const archive = new DayArchive(api.asApi(), { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 20, chunkSize: 40, now });
     expect(await archive.day(snapshotOf(events), '2026-11-01', 1, visible)).toEqual({ kind: 'outside' });
     expect(await archive.day(snapshotOf(events), '2027-01-01', 1, visible)).toEqual({ kind: 'outside' });
     expect(await archive.day(snapshotOf(events), '2026-11-21', 9, visible)).toEqual({ kind: 'page-out-of-range', pages: 2 });
@@ -101,7 +102,7 @@ describe('DayArchive', () => {
 
   it('reads at most its budget per request, says "still indexing", and continues next time', async () => {
     const api = new TimelineApi(events);
-    const archive = new DayArchive(api.asApi(), { pageSize: 50, maxBytes: 10_000_000, chunkBudget: 2, chunkSize: 20, now });
+    const archive = new DayArchive(api.asApi(), { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 2, chunkSize: 20, now });
     await expect(archive.day(snapshotOf(events), '2026-11-20', 1, visible)).rejects.toBeInstanceOf(StillIndexing);
     expect(api.calls).toBe(2);
     let result;
@@ -117,7 +118,7 @@ describe('DayArchive', () => {
 
   it('lists the days it knows for sitemaps, with the newest time of each', async () => {
     const api = new TimelineApi(events);
-    const archive = new DayArchive(api.asApi(), { pageSize: 50, maxBytes: 10_000_000, chunkBudget: 50, chunkSize: 40, now });
+    const archive = new DayArchive(api.asApi(), { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 50, chunkSize: 40, now });
     const days = await archive.listDays('!r:x', 50);
     expect(days.map((d) => d.day)).toEqual([...new Set(events.map((e) => utcDayOf(e.origin_server_ts)))]);
     const last = days.at(-1)!;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PublicRoom, PublicRoomsPage, PublicRoomsQuery } from '../../src/matrix/directory.js';
 import { Denylist } from '../../src/rooms/denylist.js';
 import { DirectoryService, ListedRooms } from '../../src/rooms/directory.js';
+import { RoomEpochs } from '../../src/rooms/epochs.js';
 
 function room(n: number, worldReadable: boolean): PublicRoom {
   return {
@@ -40,7 +41,7 @@ function upstream(total: number) {
 describe('DirectoryService', () => {
   it('fills a page with world-readable rooms by pulling through since pages', async () => {
     const { fetcher, calls } = upstream(20);
-    const directory = new DirectoryService({ publicRooms: fetcher }, { pageSize: 4, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 });
+    const directory = new DirectoryService({ publicRooms: fetcher }, { epochs: new RoomEpochs(), pageSize: 4, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 });
     const page = await directory.page({});
     expect(page.rooms.length).toBeGreaterThanOrEqual(4);
     expect(page.rooms.every((r) => r.worldReadable)).toBe(true);
@@ -50,7 +51,7 @@ describe('DirectoryService', () => {
 
   it('reaches every world-readable room, once, by following next links', async () => {
     const { fetcher, rooms } = upstream(23);
-    const directory = new DirectoryService({ publicRooms: fetcher }, { pageSize: 2, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 });
+    const directory = new DirectoryService({ publicRooms: fetcher }, { epochs: new RoomEpochs(), pageSize: 2, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 });
     const seen: string[] = [];
     let since: string | undefined;
     for (let i = 0; i < 50; i++) {
@@ -65,6 +66,7 @@ describe('DirectoryService', () => {
   it('leaves out denied rooms', async () => {
     const { fetcher } = upstream(6);
     const directory = new DirectoryService({ publicRooms: fetcher }, {
+      epochs: new RoomEpochs(),
       pageSize: 10,
       denylist: new Denylist(['!room0:example.org', '#room3:example.org']),
       ttlMs: 1000,
@@ -76,7 +78,7 @@ describe('DirectoryService', () => {
 
   it('makes one upstream fetch for concurrent requests of the same page', async () => {
     const { fetcher, calls } = upstream(3);
-    const directory = new DirectoryService({ publicRooms: fetcher }, { pageSize: 10, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 });
+    const directory = new DirectoryService({ publicRooms: fetcher }, { epochs: new RoomEpochs(), pageSize: 10, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 });
     await Promise.all([directory.page({}), directory.page({}), directory.page({})]);
     expect(calls.length).toBe(1);
   });
@@ -90,7 +92,7 @@ describe('DirectoryService', () => {
           return { rooms: [room(1, false)], nextBatch: 'same', prevBatch: undefined, totalEstimate: undefined };
         },
       },
-      { pageSize: 5, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 },
+      { epochs: new RoomEpochs(), pageSize: 5, denylist: new Denylist([]), ttlMs: 1000, maxBytes: 1e6 },
     );
     const page = await directory.page({ since: 'same' });
     expect(page.rooms).toEqual([]);
@@ -101,7 +103,7 @@ describe('DirectoryService', () => {
 describe('the listed rooms (the sitemaps\' walk of the whole directory)', () => {
   it('walks every page once, world-readable and not denied rooms only, sorted by reference', async () => {
     const { fetcher, calls, rooms } = upstream(23);
-    const listed = new ListedRooms({ publicRooms: fetcher }, { denylist: new Denylist(['!room0:example.org']), ttlMs: 60_000, pageSize: 5 });
+    const listed = new ListedRooms({ publicRooms: fetcher }, { epochs: new RoomEpochs(), denylist: new Denylist(['!room0:example.org']), ttlMs: 60_000, pageSize: 5 });
     const all = await listed.get();
     expect(calls.length).toBe(5);
     const expected = rooms.filter((r) => r.worldReadable && r.roomId !== '!room0:example.org').map((r) => r.canonicalAlias!).sort();
@@ -116,7 +118,7 @@ describe('the listed rooms (the sitemaps\' walk of the whole directory)', () => 
       if (calls > 1) await new Promise<void>((resolve) => (release = resolve));
       return { rooms: [room(calls, true)], nextBatch: undefined, prevBatch: undefined, totalEstimate: 1 };
     };
-    const listed = new ListedRooms({ publicRooms }, { denylist: new Denylist([]), ttlMs: 1 });
+    const listed = new ListedRooms({ publicRooms }, { epochs: new RoomEpochs(), denylist: new Denylist([]), ttlMs: 1 });
     const [a, b] = await Promise.all([listed.get(), listed.get()]);
     expect(a).toEqual(b);
     expect(calls).toBe(1);
@@ -126,5 +128,39 @@ describe('the listed rooms (the sitemaps\' walk of the whole directory)', () => 
     expect(await listed.get()).toMatchObject([{ roomId: '!room1:example.org', ref: '#room1:example.org' }]);
     expect(calls).toBe(2);
     release?.();
+  });
+});
+
+describe('the listings and what rooms take back', () => {
+  it('leave out at once a room the viewer saw leave the directory or stop being readable, before the directory says so', async () => {
+    const { fetcher } = upstream(6);
+    const epochs = new RoomEpochs();
+    const directory = new DirectoryService({ publicRooms: fetcher }, { epochs, pageSize: 10, denylist: new Denylist([]), ttlMs: 60_000, maxBytes: 1_000_000 });
+    const listed = new ListedRooms({ publicRooms: fetcher }, { epochs, denylist: new Denylist([]), ttlMs: 60_000 });
+    const first = (await directory.page({})).rooms.map((r) => r.roomId);
+    expect(first).toContain('!room0:example.org');
+    expect(first).toContain('!room2:example.org');
+    epochs.withdraw('!room0:example.org', 'unlisted');
+    epochs.withdraw('!room2:example.org', 'unreadable');
+    // The cached upstream pages still name both; neither is served.
+    for (const ids of [(await directory.page({})).rooms.map((r) => r.roomId), (await listed.get()).map((r) => r.roomId)]) {
+      expect(ids).not.toContain('!room0:example.org');
+      expect(ids).not.toContain('!room2:example.org');
+    }
+    epochs.restore('!room0:example.org', { readable: true, listed: true });
+    expect((await directory.page({})).rooms.map((r) => r.roomId)).toContain('!room0:example.org');
+  });
+
+  it('withdraw a room the viewer knows when the directory says it is no longer world-readable', async () => {
+    const { fetcher } = upstream(6);
+    const epochs = new RoomEpochs();
+    const heard: string[] = [];
+    epochs.onChange((change) => change.withdrawn && heard.push(change.roomId));
+    // room1 is not world-readable in the fake directory; the viewer has read room1 and not room3.
+    epochs.of('!room1:example.org');
+    const directory = new DirectoryService({ publicRooms: fetcher }, { epochs, pageSize: 10, denylist: new Denylist([]), ttlMs: 60_000, maxBytes: 1_000_000 });
+    await directory.page({});
+    expect(heard).toEqual(['!room1:example.org']);
+    expect(epochs.withdrawal('!room3:example.org')).toBeUndefined();
   });
 });

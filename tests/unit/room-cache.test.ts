@@ -3,6 +3,7 @@ import { HomeserverUnavailable, MatrixApiError, NotFound, RoomForbidden } from '
 import type { MatrixEvent } from '../../src/matrix/events.js';
 import type { RoomApi, TimelineChunk } from '../../src/matrix/rooms.js';
 import { RoomCache } from '../../src/rooms/cache.js';
+import { RoomEpochs, type EpochChange } from '../../src/rooms/epochs.js';
 import { recordedMessages, recordedState } from '../support/recorded.js';
 
 const LOBBY = '!lobby:localhost';
@@ -46,8 +47,14 @@ class FakeApi {
     return false;
   }
 
+  /** The directory's answer, asked beside every load (not in `calls`, which follow the timeline). */
+  published = true;
+  async isPublished(): Promise<boolean> {
+    return this.published;
+  }
+
   asApi(): RoomApi {
-    return { stateAt: this.stateAt.bind(this), messages: this.messages.bind(this), roomExists: this.roomExists.bind(this) } as unknown as RoomApi;
+    return { stateAt: this.stateAt.bind(this), messages: this.messages.bind(this), roomExists: this.roomExists.bind(this), isPublished: this.isPublished.bind(this) } as unknown as RoomApi;
   }
 }
 
@@ -150,5 +157,84 @@ describe('RoomCache', () => {
     }
     expect(cache.count).toBeLessThan(40);
     expect(cache.stats.evictions).toBeGreaterThan(0);
+  });
+});
+
+describe('RoomCache and the room epoch', () => {
+  const later = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+  const fresh = (api: FakeApi, epochs = new RoomEpochs()): RoomCache =>
+    new RoomCache(api.asApi(), { maxBytes: 50_000_000, freshnessMs: 1, reloadAfterMs: 3_600_000, epochs });
+
+  it('keeps the epoch across refreshes that take nothing back', async () => {
+    const api = new FakeApi();
+    const cache = fresh(api);
+    const cold = await cache.get(LOBBY);
+    expect(cold.epoch).toBe(cache.epochs.of(LOBBY));
+    expect(cold.published).toBe(true);
+    api.forward.push(message(1));
+    await later();
+    const next = await cache.get(LOBBY);
+    expect(next.version).toBe(cold.version + 1);
+    expect(next.epoch).toBe(cold.epoch);
+  });
+
+  it('moves the epoch on a redaction, and names what it took back', async () => {
+    const api = new FakeApi();
+    const epochs = new RoomEpochs();
+    const heard: EpochChange[] = [];
+    epochs.onChange((change) => heard.push(change));
+    const cache = fresh(api, epochs);
+    const cold = await cache.get(LOBBY);
+    const target = cold.timeline.find((e) => e.type === 'm.room.message')!;
+    api.forward.push({ event_id: '$red', type: 'm.room.redaction', sender: '@seeder:localhost', origin_server_ts: 2e12, content: {}, redacts: target.event_id });
+    await later();
+    const next = await cache.get(LOBBY);
+    expect(next.epoch).toBeGreaterThan(cold.epoch);
+    expect(heard.at(-1)).toMatchObject({ roomId: LOBBY, reasons: ['redaction'], redacted: [target.event_id], withdrawn: false });
+    expect(next.timeline.find((e) => e.event_id === target.event_id)!.content).toEqual({});
+  });
+
+  it('moves the epoch when the room leaves the directory, and the listings leave it out', async () => {
+    const api = new FakeApi();
+    const cache = fresh(api);
+    const cold = await cache.get(LOBBY);
+    expect(cache.epochs.withdrawal(LOBBY)).toBeUndefined();
+    api.published = false;
+    await later();
+    const next = await cache.get(LOBBY);
+    expect(next.published).toBe(false);
+    expect(next.epoch).toBeGreaterThan(cold.epoch);
+    expect(cache.epochs.withdrawal(LOBBY)).toBe('unlisted');
+    api.published = true;
+    await later();
+    expect((await cache.get(LOBBY)).published).toBe(true);
+    expect(cache.epochs.withdrawal(LOBBY)).toBeUndefined();
+  });
+
+  it('withdraws a room whose history stops being world-readable: every listener is told to drop it', async () => {
+    const api = new FakeApi();
+    const epochs = new RoomEpochs();
+    const heard: EpochChange[] = [];
+    epochs.onChange((change) => heard.push(change));
+    const cache = fresh(api, epochs);
+    await cache.get(LOBBY);
+    api.forward.push({ event_id: '$hv', type: 'm.room.history_visibility', state_key: '', sender: '@seeder:localhost', origin_server_ts: 2e12, content: { history_visibility: 'shared' } });
+    api.state = withVisibility(api.state, 'shared');
+    await later();
+    await expect(cache.get(LOBBY)).rejects.toBeInstanceOf(RoomForbidden);
+    expect(heard.at(-1)).toMatchObject({ roomId: LOBBY, withdrawn: true });
+    expect(epochs.withdrawal(LOBBY)).toBe('unreadable');
+    expect(cache.lastKnown(LOBBY)).toBeUndefined();
+  });
+
+  it('starts a new epoch for a room loaded again from cold, and drops a room withdrawn elsewhere', async () => {
+    const api = new FakeApi();
+    const cache = fresh(api);
+    const first = await cache.get(LOBBY);
+    cache.epochs.withdraw(LOBBY, 'unreadable');
+    expect(cache.lastKnown(LOBBY)).toBeUndefined();
+    const again = await cache.get(LOBBY);
+    expect(again.epoch).toBeGreaterThan(first.epoch);
+    expect(cache.epochs.withdrawal(LOBBY)).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { lastChanged } from '../../rooms/snapshot.js';
 import { BadRequest, NotFound } from '../../matrix/errors.js';
 import type { DayArchive } from '../../rooms/days.js';
 import { dayLink, dayNoon, dayPageLinks, parseDay, type DayPageView } from '../../view/day.js';
@@ -88,7 +89,7 @@ export function dayRoutes(deps: DayRouteDeps): Router {
     sendRendered(req, res, rendered, {
       // A past day's messages do not change, but a redaction may still take one back.
       ...(data.past ? deps.cache.settled : deps.cache.live),
-      lastModified: data.lastModified,
+      lastModified: lastChanged(snapshot, data.lastModified),
       noindex: !deps.site.indexing || room.unlisted,
     });
   });

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { lastChanged } from '../../rooms/snapshot.js';
 import { buildFeed, FEED_TYPE } from '../../view/feed.js';
 import { buildTimeline, isVisible } from '../../view/timeline.js';
 import { pageKey } from '../page-key.js';
@@ -33,7 +34,7 @@ export function feedRoutes(deps: RoomRouteDeps): Router {
     });
     sendRendered(req, res, feed, {
       type: `${FEED_TYPE}; charset=utf-8`,
-      lastModified: snapshot.lastModified,
+      lastModified: lastChanged(snapshot),
       ...deps.cache.live,
       noindex: !deps.site.indexing || room.unlisted,
     });

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { lastChanged } from '../../rooms/snapshot.js';
 import { BadRequest } from '../../matrix/errors.js';
 import { buildPins, MAX_PINS } from '../../view/events/pins.js';
 import { buildInfo } from '../../view/info.js';
@@ -25,17 +26,17 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
     if (!loaded) return;
     const { snapshot, room } = loaded;
     const { state } = snapshot;
-    const list = await deps.reader.memberList(room.roomId).catch(() => undefined);
+    const list = await deps.reader.memberList(snapshot).catch(() => undefined);
     const people = [state.creator, ...Object.keys(state.powerLevels.users)].filter((id): id is string => id !== undefined);
-    const names = memberNames(await deps.reader.profiles(room.roomId, people, [...(list?.events ?? []), ...snapshot.members.values()]));
+    const names = memberNames(await deps.reader.profiles(snapshot, people, [...(list?.events ?? []), ...snapshot.members.values()]));
     const membership = {
       joinedCount: list?.joinedCount,
       servers: serversOf(list?.events ?? []),
       listedOf: list && !list.complete ? list.events.length : undefined,
     };
-    const children = room.isSpace ? buildSpaceChildren(await deps.reader.children(room.roomId).catch(() => [])) : [];
+    const children = room.isSpace ? buildSpaceChildren(await deps.reader.children(snapshot).catch(() => [])) : [];
     const pinned = snapshot.state.pinned.slice(-MAX_PINS);
-    const pinTargets = await deps.reader.eventsById(room.roomId, pinned, snapshot.timeline, MAX_PINS);
+    const pinTargets = await deps.reader.eventsById(snapshot, pinned, snapshot.timeline, MAX_PINS);
     const view = {
       meta: roomMeta(room, deps.site, {
         title: `${room.name}: room details`,
@@ -48,7 +49,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
       pins: buildPins(pinned, [...snapshot.timeline, ...pinTargets], (userId) => names.get(userId) ?? userId, room.ref),
       children,
     };
-    sendPage(req, res, deps.renderer.page('info', view), live(snapshot.lastModified, view.meta.noindex));
+    sendPage(req, res, deps.renderer.page('info', view), live(lastChanged(snapshot), view.meta.noindex));
   });
 
   router.get('/room/:ref/members', async (req, res) => {
@@ -59,7 +60,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
     const loaded = await loadRoom(req, res, deps, '/members');
     if (!loaded) return;
     const { snapshot, room } = loaded;
-    const list = await deps.reader.memberList(room.roomId);
+    const list = await deps.reader.memberList(snapshot);
     const all = buildMembers(list.events, snapshot.state.powerLevels, !list.complete);
     const note = list.complete ? undefined : partialNote(list.joinedCount, list.events.length);
     const page = paginateMembers(all, room.ref, rawPage ? Number(rawPage) : 1, deps.membersPageSize, { note, total: list.joinedCount });
@@ -76,7 +77,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
       room,
       page,
     };
-    sendPage(req, res, deps.renderer.page('members', view), live(snapshot.lastModified, view.meta.noindex));
+    sendPage(req, res, deps.renderer.page('members', view), live(lastChanged(snapshot), view.meta.noindex));
   });
 
   router.get('/room/:ref/widgets', async (req, res) => {
@@ -84,7 +85,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
     if (!loaded) return;
     const { snapshot, room } = loaded;
     const senders = room.widgets.map((widget) => widget.sender);
-    const names = memberNames(await deps.reader.profiles(room.roomId, senders, [...snapshot.members.values()]));
+    const names = memberNames(await deps.reader.profiles(snapshot, senders, [...snapshot.members.values()]));
     const view = {
       meta: roomMeta(room, deps.site, {
         title: `${room.name}: widgets`,
@@ -95,7 +96,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
       widgets: widgetDetails(room.widgets, names),
       latestHref: roomPath(room.ref),
     };
-    sendPage(req, res, deps.renderer.page('widgets', view), live(loaded.snapshot.lastModified, view.meta.noindex));
+    sendPage(req, res, deps.renderer.page('widgets', view), live(lastChanged(loaded.snapshot), view.meta.noindex));
   });
 
   return router;

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { lastChanged } from '../../rooms/snapshot.js';
 import { BadRequest } from '../../matrix/errors.js';
 import type { TimelinePage } from '../../rooms/reader.js';
 import type { RoomSnapshot } from '../../rooms/snapshot.js';
@@ -37,7 +38,7 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
     const key = pageKey(req, snapshot, room);
     const page = await cachedPage(deps.pages, key, build);
     sendRendered(req, res, page, {
-      lastModified: snapshot.lastModified,
+      lastModified: lastChanged(snapshot),
       ...deps.cache.live,
       noindex: !deps.site.indexing || room.unlisted,
     });
@@ -53,10 +54,10 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
     // The latest page lists the room's pins; any page names what its pin changes pinned.
     const pinned = options.latest ? snapshot.state.pinned.slice(-MAX_PINS) : [];
     const [replyTargets, pinTargets] = await Promise.all([
-      deps.reader.replyTargets(room.roomId, page.events, snapshot.timeline),
-      deps.reader.eventsById(room.roomId, [...pinned, ...page.events.flatMap(pinChangeIds)], [...page.events, ...snapshot.timeline], MAX_PIN_FETCHES),
+      deps.reader.replyTargets(snapshot, page.events, snapshot.timeline),
+      deps.reader.eventsById(snapshot, [...pinned, ...page.events.flatMap(pinChangeIds)], [...page.events, ...snapshot.timeline], MAX_PIN_FETCHES),
     ]);
-    const children = room.isSpace && options.latest ? buildSpaceChildren(await deps.reader.children(room.roomId).catch(() => [])) : [];
+    const children = room.isSpace && options.latest ? buildSpaceChildren(await deps.reader.children(snapshot).catch(() => [])) : [];
     const related = [...snapshot.timeline, ...replyTargets, ...pinTargets];
     const view = buildTimelinePage({ ...options, room, site: deps.site, page, related, children, pinned });
     return deps.renderer.page('room', view);
@@ -89,9 +90,9 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
 
   /** A thread page: its root and replies, one of them highlighted. */
   async function renderThread(snapshot: RoomSnapshot, room: RoomContext, rootId: string, highlight: string, path: string, note?: string): Promise<string> {
-    const thread = await deps.reader.thread(room.roomId, rootId);
+    const thread = await deps.reader.thread(snapshot, rootId);
     const senders = [thread.root, ...thread.replies].map((event) => event.sender);
-    const members = await deps.reader.profiles(room.roomId, senders, [...snapshot.members.values()]);
+    const members = await deps.reader.profiles(snapshot, senders, [...snapshot.members.values()]);
     const page: TimelinePage = { events: [thread.root, ...thread.replies], members, hasEarlier: false, hasLater: false };
     const rootBody = typeof thread.root.content['body'] === 'string' ? thread.root.content['body'] : 'a message';
     const notes = [note, thread.truncated ? 'This thread is long; only its first replies are shown.' : undefined].filter(Boolean);
