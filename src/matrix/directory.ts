@@ -1,6 +1,8 @@
 import type { HomeserverClient } from './client.js';
 import { BadGateway } from './errors.js';
 import { isRecord } from './events.js';
+import { isRoomAlias, isRoomId } from './ids.js';
+import { wellFormedJson } from './wellformed.js';
 
 /** One entry of `/publicRooms`, every field checked: the directory is untrusted input. */
 export interface PublicRoom {
@@ -32,14 +34,18 @@ export interface PublicRoomsQuery {
 
 const optionalString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
+/** Null for an entry without a valid room ID: it could not be opened. Strings are made well-formed. */
 export function parsePublicRoom(raw: unknown): PublicRoom | null {
-  if (!isRecord(raw) || typeof raw['room_id'] !== 'string') return null;
+  if (!isRecord(raw)) return null;
+  wellFormedJson(raw);
+  if (typeof raw['room_id'] !== 'string' || !isRoomId(raw['room_id'])) return null;
+  const alias = optionalString(raw['canonical_alias']);
   const members = raw['num_joined_members'];
   return {
     roomId: raw['room_id'],
     name: optionalString(raw['name']),
     topic: optionalString(raw['topic']),
-    canonicalAlias: optionalString(raw['canonical_alias']),
+    canonicalAlias: alias !== undefined && isRoomAlias(alias) ? alias : undefined,
     avatarUrl: optionalString(raw['avatar_url']),
     memberCount: typeof members === 'number' && Number.isInteger(members) && members >= 0 ? members : 0,
     worldReadable: raw['world_readable'] === true,
@@ -51,6 +57,7 @@ export function parsePublicRoom(raw: unknown): PublicRoom | null {
 
 export function parsePublicRoomsPage(raw: unknown): PublicRoomsPage {
   if (!isRecord(raw) || !Array.isArray(raw['chunk'])) throw new BadGateway('publicRooms answered without a chunk');
+  wellFormedJson(raw);
   const rooms: PublicRoom[] = [];
   for (const entry of raw['chunk']) {
     const room = parsePublicRoom(entry);

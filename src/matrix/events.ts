@@ -3,6 +3,8 @@
  * untrusted: the envelope fields are verified here, `content` is only known to be an object
  * (anything else becomes `{}`), and every reader of `content` must check each field it uses.
  */
+import { wellFormedJson } from './wellformed.js';
+
 export interface MatrixEvent {
   event_id: string;
   type: string;
@@ -19,9 +21,13 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Returns the event if its envelope is well-formed, else null. Never throws. */
+/**
+ * Returns the event if its envelope is well-formed, else null. Never throws. Every string in
+ * it, content and unsigned included, is made well-formed first (wellformed.ts).
+ */
 export function parseEvent(raw: unknown): MatrixEvent | null {
   if (!isRecord(raw)) return null;
+  wellFormedJson(raw);
   const { event_id, type, sender, origin_server_ts, room_id, state_key, redacts, content, unsigned } = raw;
   if (typeof event_id !== 'string' || typeof type !== 'string' || typeof sender !== 'string') return null;
   if (typeof origin_server_ts !== 'number' || !Number.isFinite(origin_server_ts)) return null;

@@ -3,6 +3,7 @@ import { fetchPublicRooms, parsePublicRoom, type PublicRoom, type PublicRoomsPag
 import { BadGateway, MatrixApiError } from './errors.js';
 import { isRecord, parseEvent, parseEvents, type MatrixEvent } from './events.js';
 import { readArray } from './json-array-stream.js';
+import { wellFormedText } from './wellformed.js';
 
 /**
  * Typed calls for reading one room without joining it. Each call fetches, then parses with
@@ -15,7 +16,8 @@ const V1 = '/_matrix/client/v1';
 const LAZY_MEMBERS = JSON.stringify({ lazy_load_members: true });
 
 const room = (roomId: string): string => `/rooms/${encodeURIComponent(roomId)}`;
-const optionalString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+/** Tokens too are made well-formed: they come back to us in links. */
+const optionalString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? wellFormedText(value) : undefined);
 
 export interface TimelineChunk {
   /** Chronological, oldest first, whatever the direction of the request. */
@@ -238,7 +240,7 @@ export class RoomApi {
     try {
       const raw = await this.client.get(`/directory/room/${encodeURIComponent(alias)}`, { endpoint: 'directory', signal });
       if (!isRecord(raw) || typeof raw['room_id'] !== 'string') throw shapeError('directory');
-      return raw['room_id'];
+      return wellFormedText(raw['room_id']);
     } catch (error) {
       if (error instanceof MatrixApiError && (error.httpStatus === 404 || error.errcode === 'M_NOT_FOUND')) return undefined;
       throw error;
@@ -253,7 +255,7 @@ export class RoomApi {
     try {
       const raw = await this.client.get(`${room(roomId)}/timestamp_to_event`, { endpoint: 'timestampToEvent', prefix: V1, query: { ts, dir }, signal });
       if (!isRecord(raw) || typeof raw['event_id'] !== 'string' || typeof raw['origin_server_ts'] !== 'number') throw shapeError('timestamp_to_event');
-      return { eventId: raw['event_id'], ts: raw['origin_server_ts'] };
+      return { eventId: wellFormedText(raw['event_id']), ts: raw['origin_server_ts'] };
     } catch (error) {
       if (error instanceof MatrixApiError && error.httpStatus === 404 && error.errcode === 'M_NOT_FOUND') return undefined;
       throw error;

@@ -1,4 +1,7 @@
 import { isRecord, type MatrixEvent } from '../matrix/events.js';
+import { isRoomAlias } from '../matrix/ids.js';
+
+const validAlias = (value: unknown): string | undefined => (typeof value === 'string' && isRoomAlias(value) ? value : undefined);
 
 export interface Profile {
   displayName: string | undefined;
@@ -136,8 +139,9 @@ export function parseRoomState(roomId: string, events: readonly MatrixEvent[]): 
     name: str(content('m.room.name')?.['name']),
     topic: str(content('m.room.topic')?.['topic']),
     avatarUrl: str(content('m.room.avatar')?.['url']),
-    canonicalAlias: str(aliases?.['alias']),
-    altAliases: Array.isArray(aliases?.['alt_aliases']) ? aliases['alt_aliases'].filter((a): a is string => typeof a === 'string') : [],
+    // Every link of the room is built from its alias: one that breaks the grammar is ignored.
+    canonicalAlias: validAlias(aliases?.['alias']),
+    altAliases: Array.isArray(aliases?.['alt_aliases']) ? aliases['alt_aliases'].filter((a): a is string => validAlias(a) !== undefined) : [],
     joinRule: str(content('m.room.join_rules')?.['join_rule']),
     historyVisibility: str(visibility?.content['history_visibility']),
     historyVisibilitySetBy: visibility?.sender,

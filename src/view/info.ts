@@ -1,6 +1,6 @@
 import type { RoomState } from '../rooms/state.js';
 import { cleanName, utcDateTime } from './events/format.js';
-import { roomPath } from './urls.js';
+import { roomLink } from './urls.js';
 
 export interface InfoRow {
   label: string;
@@ -74,8 +74,8 @@ export function buildInfo(state: RoomState, names: ReadonlyMap<string, string>, 
   add('Guest access', state.guestAccess ? GUEST[state.guestAccess] ?? state.guestAccess : 'Guests cannot join');
   add('Encryption', state.encryption ? `End-to-end encrypted (${state.encryption}); new messages cannot be shown here` : 'Not encrypted');
   if (membership.joinedCount !== undefined) add('Joined members', membership.joinedCount.toLocaleString('en-US'));
-  if (state.predecessor) add('Previous room', state.predecessor.roomId, roomPath(state.predecessor.roomId));
-  if (state.tombstone) add('Replaced by', state.tombstone.replacementRoom, roomPath(state.tombstone.replacementRoom));
+  if (state.predecessor) add('Previous room', state.predecessor.roomId, roomLink(state.predecessor.roomId));
+  if (state.tombstone) add('Replaced by', state.tombstone.replacementRoom, roomLink(state.tombstone.replacementRoom));
 
   const pl = state.powerLevels;
   const userLevels = Object.entries(pl.users)

@@ -7,7 +7,7 @@ import type { SpaceChildView } from './space.js';
 import type { TimelineView } from './timeline.js';
 import type { DiscussionData } from './discussion.js';
 import type { PinView } from './events/pins.js';
-import { absoluteUrl, matrixToLink, roomPath, roomSubPath, thumbnailPath } from './urls.js';
+import { absoluteUrl, matrixToLink, roomLink, roomPath, roomSubPath, thumbnailPath } from './urls.js';
 import { buildWidgets, type WidgetView } from './widgets.js';
 
 /** What every page of a room shares: who the room is, and how to reach its parts. */
@@ -24,7 +24,8 @@ export interface RoomContext {
   links: { latest: string; info: string; members: string; widgets: string };
   widgets: WidgetView[];
   isSpace: boolean;
-  tombstone: { href: string; body: string | undefined } | undefined;
+  /** `href` is undefined when the new room's ID is malformed. */
+  tombstone: { href: string | undefined; body: string | undefined } | undefined;
   /** Set while the homeserver cannot be reached and the cached copy is shown. */
   outdated: boolean;
   /** The room is not in the public directory: its pages ask not to be indexed. */
@@ -66,7 +67,7 @@ export function buildRoomContext(snapshot: RoomSnapshot, published: boolean): Ro
     },
     widgets: buildWidgets(state.widgetEvents, state.roomId),
     isSpace: state.roomType === 'm.space',
-    tombstone: state.tombstone ? { href: roomPath(state.tombstone.replacementRoom), body: state.tombstone.body } : undefined,
+    tombstone: state.tombstone ? { href: roomLink(state.tombstone.replacementRoom), body: state.tombstone.body } : undefined,
     outdated: snapshot.outdatedSince !== undefined,
     unlisted: !published,
   };

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { isEventId, isRoomId } from '../matrix/ids.js';
+import { wellFormedText } from '../matrix/wellformed.js';
 
 /**
  * The one place that builds the viewer's own URLs. Every link and redirect goes through
@@ -7,12 +9,20 @@ import { createHash } from 'node:crypto';
  */
 
 /**
+ * encodeURIComponent that never throws: strings are made well-formed at the matrix/ edge, and
+ * this holds for any string that reaches a link another way (a lone surrogate would throw).
+ */
+export function encodeComponent(value: string): string {
+  return encodeURIComponent(wellFormedText(value));
+}
+
+/**
  * Percent-encodes one path segment. `:`, `@` and `!` are legal in a path segment (RFC 3986
  * pchar) and keep Matrix IDs readable; everything else that encodeURIComponent escapes,
  * including `/`, `+`, `=`, `$` and `#`, stays escaped.
  */
 export function encodeSegment(value: string): string {
-  return encodeURIComponent(value).replace(/%3A/gi, ':').replace(/%40/gi, '@').replace(/%21/gi, '!');
+  return encodeComponent(value).replace(/%3A/gi, ':').replace(/%40/gi, '@').replace(/%21/gi, '!');
 }
 
 /** The segment that names a room: an alias loses its `#`, a room ID stays as it is. */
@@ -44,6 +54,11 @@ export function roomPath(ref: string, query: Record<string, string | number | un
   return withQuery(`/room/${roomSegment(ref)}`, query);
 }
 
+/** The page of a room named by the homeserver, or undefined when its ID is malformed (no link). */
+export function roomLink(roomId: string): string | undefined {
+  return isRoomId(roomId) ? roomPath(roomId) : undefined;
+}
+
 export function roomSubPath(ref: string, page: 'info' | 'members' | 'widgets' | 'feed.atom'): string {
   return `${roomPath(ref)}/${page}`;
 }
@@ -55,6 +70,14 @@ export function eventPath(ref: string, eventId: string): string {
 /** The permalink with a fragment, so the browser scrolls to the highlighted event. */
 export function eventLink(ref: string, eventId: string): string {
   return `${eventPath(ref, eventId)}#${eventAnchor(eventId)}`;
+}
+
+/**
+ * Where an event of a page links to: its permalink, or, when the homeserver gave it an ID
+ * that breaks the grammar (so no permalink route would take it), its place on its day page.
+ */
+export function eventPlace(ref: string, eventId: string, day: string): string {
+  return isEventId(eventId) ? eventLink(ref, eventId) : `${dayPath(ref, day)}#${eventAnchor(eventId)}`;
 }
 
 /**
@@ -78,7 +101,7 @@ export function dayPath(ref: string, day: string, page = 1): string {
 
 /** matrix.to is the client-neutral way to offer "open in your Matrix client". */
 export function matrixToLink(roomIdOrAlias: string, eventId?: string): string {
-  const target = encodeURIComponent(roomIdOrAlias) + (eventId ? `/${encodeURIComponent(eventId)}` : '');
+  const target = encodeComponent(roomIdOrAlias) + (eventId ? `/${encodeComponent(eventId)}` : '');
   return `https://matrix.to/#/${target}`;
 }
 

@@ -1,13 +1,15 @@
 import type { Request } from 'express';
 import { BadRequest } from '../matrix/errors.js';
+import { wellFormedText } from '../matrix/wellformed.js';
 
-/** A single string query parameter, or undefined; repeated or oversized values are a 400. */
+/** A single string query parameter, or undefined; repeated or oversized values are a 400. Controls are dropped. */
 export function queryString(req: Request, name: string, maxLength: number): string | undefined {
   const value: unknown = req.query[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new BadRequest(`The “${name}” parameter was given more than once or in a form we do not accept.`);
   if (value.length > maxLength) throw new BadRequest(`The “${name}” parameter is too long.`);
-  const trimmed = value.trim();
+  // A reader's query is cleaned like the homeserver's strings: `?q=%00` never reaches a page.
+  const trimmed = wellFormedText(value).trim();
   return trimmed === '' ? undefined : trimmed;
 }
 

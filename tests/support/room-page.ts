@@ -25,8 +25,16 @@ export function formattedMessages(roomId: string, bodies: readonly string[], tag
   }));
 }
 
-export function renderRoomPage(roomId: string, state: MatrixEvent[], events: MatrixEvent[], members: MatrixEvent[] = []): { html: string; timeline: TimelineView } {
+/** `afterLoad` runs between the snapshot (the rooms/ layer) and the builders. */
+export function renderRoomPage(
+  roomId: string,
+  state: MatrixEvent[],
+  events: MatrixEvent[],
+  members: MatrixEvent[] = [],
+  afterLoad?: () => void,
+): { html: string; timeline: TimelineView } {
   const snapshot = buildSnapshot(roomId, [...state, ...members], { events, start: 's', end: 'e', state: members }, TS + 1e7);
+  afterLoad?.();
   const room = buildRoomContext(snapshot, true);
   const timeline = buildTimeline({ roomId, roomRef: room.ref, events, related: events, members, mode: 'main' });
   const path = roomPath(room.ref);

@@ -4,8 +4,9 @@
  * caller, who falls back to `fallbackView` if something unforeseen does.
  */
 import type { MatrixEvent } from '../../matrix/events.js';
+import { isEventId } from '../../matrix/ids.js';
 import { renderPlainBody } from '../html.js';
-import { dayPath, eventAnchor, eventLink, threadPath } from '../urls.js';
+import { dayPath, eventAnchor, eventLink, eventPlace, threadPath } from '../urls.js';
 import { callSentence } from './calls.js';
 import { cleanLine, isoTime, timeLabel, utcDay } from './format.js';
 import { imageBody } from './media.js';
@@ -36,7 +37,7 @@ function common(event: MatrixEvent, ctx: EventContext): EventCommon {
   return {
     id: event.event_id,
     anchor: eventAnchor(event.event_id),
-    permalink: eventLink(roomRef, event.event_id),
+    permalink: eventPlace(roomRef, event.event_id, utcDay(event.origin_server_ts)),
     dayHref: ctx.dayLinks ? dayPath(roomRef, utcDay(event.origin_server_ts)) : null,
     type: event.type,
     sender: profiles.sender(event),
@@ -49,7 +50,7 @@ function common(event: MatrixEvent, ctx: EventContext): EventCommon {
       count: reactions.length,
       senders: reactions.map((reaction) => profiles.name(reaction.sender, reaction)),
     })),
-    thread: threadCount > 0 ? { count: threadCount, href: threadPath(roomRef, event.event_id) } : null,
+    thread: threadCount > 0 && isEventId(event.event_id) ? { count: threadCount, href: threadPath(roomRef, event.event_id) } : null,
   };
 }
 
@@ -114,7 +115,7 @@ export function fallbackView(event: MatrixEvent, ctx: EventContext): EventView {
   return {
     id: event.event_id,
     anchor: eventAnchor(event.event_id),
-    permalink: eventLink(ctx.roomRef, event.event_id),
+    permalink: eventPlace(ctx.roomRef, event.event_id, utcDay(event.origin_server_ts)),
     dayHref: ctx.dayLinks ? dayPath(ctx.roomRef, utcDay(event.origin_server_ts)) : null,
     type: event.type,
     sender: { userId: event.sender, name: cleanLine(event.sender, 100) ?? 'unknown user', avatar: null, letter: '?' },

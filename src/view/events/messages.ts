@@ -5,6 +5,7 @@
 import { isRecord, type MatrixEvent } from '../../matrix/events.js';
 import { plainExcerpt, renderPlainBody, sanitizeFormattedBody, stripPlainReplyFallback } from '../html.js';
 import type { SafeHtml } from '../safe-html.js';
+import { isEventId } from '../../matrix/ids.js';
 import { eventLink } from '../urls.js';
 import { cleanLine } from './format.js';
 import { fileBody, imageBody, locationBody } from './media.js';
@@ -98,6 +99,8 @@ export function excerptOf(event: MatrixEvent, relations: Relations, max = REPLY_
 export function replyView(event: MatrixEvent, relations: Relations, profiles: ProfileHistory, roomRef: string): ReplyView | null {
   const rel = relatesTo(event.content);
   if (!rel?.inReplyTo || (rel.relType === 'm.thread' && rel.isFallingBack)) return null;
+  // A target ID that breaks the grammar has no page to link to.
+  if (!isEventId(rel.inReplyTo)) return null;
   const href = eventLink(roomRef, rel.inReplyTo);
   const target = relations.get(rel.inReplyTo);
   if (!target) return { found: false, href };

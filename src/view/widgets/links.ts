@@ -3,6 +3,7 @@
  * checked after it is built: only absolute http(s) URLs without credentials are ever
  * returned. Anything else becomes a reason code, and the widget is listed without a link.
  */
+import { encodeComponent } from '../urls.js';
 import { isTool, type WidgetKind } from './kinds.js';
 import type { WidgetContent } from './parse.js';
 
@@ -100,7 +101,7 @@ export function fillTemplate(template: string, vars: ReadonlyMap<string, string>
   const keys = [...vars.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
   if (keys.length === 0) return template;
   const pattern = new RegExp(`\\$(${keys.map((key) => RegExp.escape(key)).join('|')})`, 'g');
-  return template.replace(pattern, (_match, key: string) => encodeURIComponent(vars.get(key) ?? ''));
+  return template.replace(pattern, (_match, key: string) => encodeComponent(vars.get(key) ?? ''));
 }
 
 export interface BuiltLink {
@@ -143,7 +144,7 @@ export function jitsiLink(widget: WidgetContent): BuiltLink {
   if (conference === null || conference === '.' || conference === '..') {
     return { link: { ok: false, code: 'jitsi-no-conference' }, conference };
   }
-  return { link: checkLink(`https://${domain.trim()}/${encodeURIComponent(conference)}`), conference };
+  return { link: checkLink(`https://${domain.trim()}/${encodeComponent(conference)}`), conference };
 }
 
 const YOUTUBE_EMBED_HOSTS = new Set(['www.youtube.com', 'youtube.com', 'www.youtube-nocookie.com', 'youtube-nocookie.com']);
