@@ -64,7 +64,7 @@ function buildAll(state: MatrixEvent[], events: MatrixEvent[], members: MatrixEv
     room,
     timeline,
     thread,
-    info: buildInfo(snapshot.state, names),
+    info: buildInfo(snapshot.state, names, { joinedCount: members.length, servers: ['evil.example'], listedOf: undefined }),
     widgets: widgetDetails(room.widgets, names),
     members: buildMembers([...state, ...members], snapshot.state.powerLevels),
     feed: buildFeed({ room, site, timeline, lastModified: TS }).xml,
