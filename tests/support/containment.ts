@@ -21,18 +21,18 @@ export function attr(el: Element, name: string): string | undefined {
   return el.attrs.find((a) => a.name === name)?.value;
 }
 
+/** The elements under `root` that `match`, in document order. */
 export function elements(root: ParentNode, match: (el: Element) => boolean): Element[] {
   const found: Element[] = [];
-  const stack: ParentNode[] = [root];
+  const stack: ChildNode[] = [...root.childNodes].reverse();
   while (stack.length > 0) {
     const node = stack.pop()!;
-    for (const child of [...node.childNodes].reverse()) {
-      if (!isElement(child)) continue;
-      if (match(child)) found.push(child);
-      stack.push('content' in child ? (child as DefaultTreeAdapterMap['template']).content : child);
-    }
+    if (!isElement(node)) continue;
+    if (match(node)) found.push(node);
+    const children = ('content' in node ? (node as DefaultTreeAdapterMap['template']).content : node).childNodes;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
-  return found.reverse();
+  return found;
 }
 
 /** Text with every element boundary read as a space, so words in adjacent blocks stay apart. */
@@ -50,20 +50,40 @@ export function alone(fragment: string): string {
   return serialize(inDiv(fragment));
 }
 
-/** The sanitised HTML each event's container must hold, by anchor, and which container. */
-function expectations(timeline: TimelineView): Map<string, { container: string; html: string; tail: boolean }> {
-  const expected = new Map<string, { container: string; html: string; tail: boolean }>();
+type EventView = Extract<TimelineView['items'][number], { kind: 'event' }>['event'];
+
+/** The timeline's events, folded ones included, each with the `li.event` ids it is shown by. */
+function shownEvents(timeline: TimelineView): { top: string[]; all: string[]; events: EventView[] } {
+  const top: string[] = [];
+  const all: string[] = [];
+  const events: EventView[] = [];
   for (const item of timeline.items) {
-    if (item.kind !== 'event' || item.event.kind !== 'message') continue;
-    const body = item.event.body;
-    if ((body.type === 'text' || body.type === 'notice' || body.type === 'emote' || body.type === 'unknown') && body.html) {
-      expected.set(item.event.anchor, { container: 'body', html: body.html, tail: body.type === 'emote' });
-    } else if ('caption' in body && body.caption) {
-      expected.set(item.event.anchor, { container: 'caption', html: body.caption, tail: false });
+    if (item.kind === 'event') {
+      top.push(item.event.anchor);
+      all.push(item.event.anchor);
+      events.push(item.event);
+    } else if (item.kind === 'fold') {
+      top.push(item.fold.anchor);
+      all.push(item.fold.anchor, ...item.fold.events.map((e) => e.anchor));
+      events.push(...item.fold.events);
     }
   }
-  return expected;
+  return { top, all, events };
 }
+
+/** The sanitised HTML an event's container must hold, and which container. */
+function expectation(event: EventView): { container: string; html: string; tail: boolean } | null {
+  if (event.kind !== 'message') return null;
+  const body = event.body;
+  if ((body.type === 'text' || body.type === 'notice' || body.type === 'emote' || body.type === 'unknown') && body.html) {
+    return { container: 'body', html: body.html, tail: body.type === 'emote' };
+  }
+  if ('caption' in body && body.caption) return { container: 'caption', html: body.caption, tail: false };
+  return null;
+}
+
+const ids = (list: Element[]): string[] => list.map((el) => attr(el, 'id') ?? '');
+const isEntry = (el: Element): boolean => el.tagName === 'li' && classes(el).includes('event');
 
 /** Every way the page's structure differs from the view's; empty when each event keeps to its box. */
 export function containmentFindings(html: string, timeline: TimelineView): string[] {
@@ -80,18 +100,20 @@ export function containmentFindings(html: string, timeline: TimelineView): strin
       findings.push(`text directly in the timeline: ${spacedText(child).trim().slice(0, 60)}`);
     }
   }
-  const inList = list.childNodes.filter((c): c is Element => isElement(c) && classes(c).includes('event'));
-  const everywhere = elements(doc, (el) => el.tagName === 'li' && classes(el).includes('event'));
-  if (inList.length !== timeline.count) findings.push(`${inList.length} li.event in the timeline for ${timeline.count} events`);
-  if (everywhere.length !== inList.length) findings.push(`${everywhere.length - inList.length} li.event outside the timeline or nested`);
-  const expected = expectations(timeline);
-  for (const li of inList) {
-    const want = expected.get(attr(li, 'id') ?? '');
-    if (!want) continue;
+  const shown = shownEvents(timeline);
+  const top = ids(list.childNodes.filter((c): c is Element => isElement(c) && isEntry(c)));
+  const everywhere = ids(elements(doc, isEntry));
+  if (top.join(' ') !== shown.top.join(' ')) findings.push(`${top.length} entries in the timeline for ${shown.top.length} in the view`);
+  const at = everywhere.findIndex((id, i) => id !== shown.all[i]);
+  if (at >= 0 || everywhere.length !== shown.all.length) findings.push(`${everywhere.length} li.event in the page for ${shown.all.length} in the view; the first to differ is #${at} (${everywhere[at]} for ${shown.all[at]})`);
+  for (const event of shown.events) {
+    const want = expectation(event);
+    const li = elements(doc, (el) => isEntry(el) && attr(el, 'id') === event.anchor)[0];
+    if (!want || !li) continue;
     const box = elements(li, (el) => el.tagName === 'div' && classes(el).includes(want.container))[0];
     const got = box ? serialize(box) : '';
     const wanted = alone(want.html);
-    if (want.tail ? !got.endsWith(wanted) : got !== wanted) findings.push(`${attr(li, 'id')}: the ${want.container} holds ${JSON.stringify(got.slice(0, 300))}, not ${JSON.stringify(wanted.slice(0, 300))}`);
+    if (want.tail ? !got.endsWith(wanted) : got !== wanted) findings.push(`${event.anchor}: the ${want.container} holds ${JSON.stringify(got.slice(0, 300))}, not ${JSON.stringify(wanted.slice(0, 300))}`);
   }
   return findings;
 }

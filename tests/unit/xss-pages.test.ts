@@ -3,7 +3,8 @@
  * controls, through the real view layer (buildSnapshot, buildRoomContext, buildTimeline,
  * buildInfo, widgetDetails) and the real templates, then parsed with cheerio: the rendered
  * pages must hold no script, no event handler, no foreign inline style and no link or source
- * with a scheme outside http, https, ftp, mailto and magnet (plus `geo:lat,lon`).
+ * with a scheme outside http, https, ftp, mailto and magnet (plus `geo:lat,lon`); and every
+ * event stays in its own entry, every message inside it (support/containment.ts).
  */
 import { buildPins } from '../../src/view/events/pins.js';
 import { describe, expect, it } from 'vitest';
@@ -14,9 +15,10 @@ import { feedAlternate } from '../../src/view/feed.js';
 import { buildInfo } from '../../src/view/info.js';
 import { buildDiscussion } from '../../src/view/discussion.js';
 import { buildRoomContext, describeRoom, roomMeta, widgetDetails, type SiteContext, type TimelinePageView } from '../../src/view/room.js';
-import { buildTimeline } from '../../src/view/timeline.js';
+import { buildTimeline, type TimelineView } from '../../src/view/timeline.js';
 import { roomPath, roomSubPath } from '../../src/view/urls.js';
 import { createRenderer } from '../../src/web/render.js';
+import { containmentFindings } from '../support/containment.js';
 import { hostileRoomState, hostileTimeline } from '../support/hostile-events.js';
 import { elementFindings, htmlFindings, parseElements, urlProblem } from '../support/xss-detect.js';
 import { xssPayloads } from '../support/xss-payloads.js';
@@ -37,6 +39,8 @@ const site: SiteContext = { publicUrl: 'http://viewer.test', siteName: 'Static v
 interface Rendered {
   name: string;
   html: string;
+  /** Room pages: the timeline they show, for the containment check. */
+  timeline?: TimelineView;
 }
 
 /** The room, info and widgets pages of one room whose state and timeline are made of `payloads`. */
@@ -89,7 +93,7 @@ function renderBatch(
         note: payloads[1],
         children: [],
       };
-      pages.push({ name: `room ${mode} published=${published}`, html: renderer.page('room', view) });
+      pages.push({ name: `room ${mode} published=${published}`, html: renderer.page('room', view), timeline });
     }
     const names = new Map(members.map((m) => [m.state_key ?? '', cleanName(m.content['displayname']) ?? m.state_key ?? '']));
     const about = { meta: roomMeta(room, site, { title: room.name, path: roomSubPath(room.ref, 'info'), description: describeRoom(room, []) }), room };
@@ -135,9 +139,11 @@ describe('hostile payloads through the real view layer and templates', () => {
   it.each(BATCHES.map((payloads, i) => [i, payloads] as const))('batch %i: no script, handler, foreign style or scheme survives', { timeout: 30_000 }, (i, payloads) => {
     const { pages, contexts, events } = renderBatch(payloads, i);
     expect(contexts).toBeGreaterThan(payloads.length * 40);
-    for (const { name, html } of pages) {
+    for (const { name, html, timeline } of pages) {
       const elements = parseElements(html);
       expect(elementFindings(elements), name).toEqual([]);
+      // Every event in its own entry, every message inside it, as a browser parses the page.
+      if (timeline) expect(containmentFindings(html, timeline), name).toEqual([]);
       // The pages are what they claim to be: a whole document with the events in it.
       expect(elements.some((e) => e.name === 'main'), name).toBe(true);
       if (name.startsWith('room main')) {
@@ -149,7 +155,10 @@ describe('hostile payloads through the real view layer and templates', () => {
 
   it('holds in a thread page too', () => {
     const { pages } = renderBatch(PAYLOADS.slice(0, 24), 1000, ['thread']);
-    for (const { name, html } of pages) expect(htmlFindings(html), name).toEqual([]);
+    for (const { name, html, timeline } of pages) {
+      expect(htmlFindings(html), name).toEqual([]);
+      if (timeline) expect(containmentFindings(html, timeline), name).toEqual([]);
+    }
     expect(pages[0]!.html).toContain('itemprop="comment"');
   });
 
