@@ -105,7 +105,7 @@ describe('generated nestings (seed 15, reproducible)', () => {
     expect(pages.flat().filter((n) => n.hidden.length > 0).length).toBeGreaterThan(300);
   });
 
-  it.each(pages.map((p, i) => [i, p] as const))('page %i: every message keeps to its own entry', (i, nestings) => {
+  it.each(pages.map((p, i) => [i, p] as const))('page %i: every message keeps to its own entry', { timeout: 30_000 }, (i, nestings) => {
     const events = formattedMessages(ROOM, nestings.map((n) => n.html), `p${i}m`);
     const { html, timeline } = renderRoomPage(ROOM, STATE, events);
     expect(containmentFindings(html, timeline)).toEqual([]);
