@@ -82,7 +82,7 @@ export function createServices(config: Config, log: Logger, production: boolean)
   });
   const reader = new RoomReader(api, rooms, { pageSize: config.timelinePageSize, maxBytes: share(0.1) });
   const resolver = new RoomResolver(api, denylist);
-  const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), chunkBudget: 20, epochs });
+  const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), chunkBudget: 20, epochs, archive });
   const widgetState = new WidgetStateLookup(api, rooms, share(0.02));
   const pages = createPageCache(share(0.06));
   // The sitemaps' room list: the whole directory, walked at most once a minute (it is long);

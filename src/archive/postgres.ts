@@ -197,8 +197,8 @@ export class PostgresStore implements ArchiveStore {
 
   async neighbourDays(roomId: string, day: string): Promise<{ previous: string | undefined; next: string | undefined }> {
     const [row] = await this.rows(
-      `SELECT (SELECT max(day) FROM events WHERE room_id = $1 AND day < $2 AND message) AS previous,
-              (SELECT min(day) FROM events WHERE room_id = $1 AND day > $2 AND message) AS next`,
+      `SELECT (SELECT max(day) FROM events WHERE room_id = $1 AND day < $2) AS previous,
+              (SELECT min(day) FROM events WHERE room_id = $1 AND day > $2) AS next`,
       [roomId, day],
     );
     return { previous: optional(row?.['previous']), next: optional(row?.['next']) };

@@ -182,8 +182,8 @@ export class SqliteStore implements ArchiveStore {
   }
 
   async neighbourDays(roomId: string, day: string): Promise<{ previous: string | undefined; next: string | undefined }> {
-    const previous = this.get('SELECT max(day) AS day FROM events WHERE room_id = ? AND day < ? AND message = 1', roomId, day)?.['day'];
-    const next = this.get('SELECT min(day) AS day FROM events WHERE room_id = ? AND day > ? AND message = 1', roomId, day)?.['day'];
+    const previous = this.get('SELECT max(day) AS day FROM events WHERE room_id = ? AND day < ?', roomId, day)?.['day'];
+    const next = this.get('SELECT min(day) AS day FROM events WHERE room_id = ? AND day > ?', roomId, day)?.['day'];
     return { previous: optional(previous), next: optional(next) };
   }
 

@@ -131,7 +131,7 @@ export interface ArchiveStore {
   stretches(roomId: string): Promise<Stretch[]>;
   /** A day's events, chronological. */
   dayEvents(roomId: string, day: string): Promise<MatrixEvent[]>;
-  /** The newest day with events before `day`, and the oldest after it. */
+  /** The newest day with any events before `day`, and the oldest after it (as the day pages link them). */
   neighbourDays(roomId: string, day: string): Promise<{ previous: string | undefined; next: string | undefined }>;
   /** For each user, the newest member event at or before `ts` (else their oldest one). */
   membersAt(roomId: string, userIds: readonly string[], ts: number): Promise<MatrixEvent[]>;

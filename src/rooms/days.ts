@@ -4,6 +4,8 @@ import { DayIndexer, utcDayOf } from './day-index.js';
 import { jumpRefused, locateByJump, type Located } from './day-jump.js';
 import { ReadThroughCache } from './read-through.js';
 import { roomKey, type RoomEpochs } from './epochs.js';
+import { locateInArchive } from './archived-day.js';
+import type { Archive } from '../archive/archive.js';
 import type { RoomSnapshot } from './snapshot.js';
 
 export { StillIndexing, utcDayOf } from './day-index.js';
@@ -38,6 +40,8 @@ export interface DayArchiveOptions {
   chunkSize?: number;
   /** Rebuild an index this old, so days after it was built become known. */
   indexTtlMs?: number;
+  /** Past days it holds whole are served from it, with no homeserver call. */
+  archive?: Archive | undefined;
   now?: () => number;
   epochs: RoomEpochs;
 }
@@ -52,6 +56,8 @@ export class DayArchive {
   readonly chunks: ReadThroughCache<unknown>;
   private readonly indexer: DayIndexer;
   private readonly now: () => number;
+  /** Past days served from the archive. */
+  archiveDays = 0;
   /** Cleared the first time the homeserver refuses timestamp_to_event to this session. */
   private jumpAllowed = true;
 
@@ -91,6 +97,13 @@ export class DayArchive {
    * backwards index. A past day located by jumping is cached whole: it cannot change.
    */
   private async locate(snapshot: RoomSnapshot, day: string, past: boolean): Promise<Located> {
+    if (past && this.opts.archive) {
+      const held = await locateInArchive(this.opts.archive, snapshot, day).catch(() => undefined);
+      if (held) {
+        this.archiveDays++;
+        return held;
+      }
+    }
     if (this.jumpAllowed && !this.api.isGuest) {
       try {
         const load = (): Promise<Located> => locateByJump(this.api, snapshot.roomId, day, this.chunkSize, AbortSignal.timeout(30_000));

@@ -79,7 +79,8 @@ export interface RobotsOptions {
 
 /**
  * Rooms and their day pages may be crawled; downloads and member lists (people, not
- * content) may not. Search results stay crawlable so that crawlers see their `noindex`.
+ * content) may not, nor searches (endless pages of what the room pages already show; they
+ * say `noindex` too).
  * With indexing switched off, nothing may be crawled.
  */
 export function robotsTxt(options: RobotsOptions): string {
@@ -89,6 +90,8 @@ export function robotsTxt(options: RobotsOptions): string {
     'Allow: /room/',
     'Disallow: /media/download/',
     'Disallow: /room/*/members',
+    'Disallow: /search',
+    'Disallow: /room/*/search',
     '',
     `Sitemap: ${options.sitemap}`,
     '',

@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Archive } from '../archive/archive.js';
 import type { BackfillProgress } from '../archive/backfill.js';
 import { registerArchiveMetrics } from './archive-metrics.js';
+import { searchRoutes } from './routes/search.js';
 import type { Logger } from '../log.js';
 import type { CallOutcome, HomeserverClient } from '../matrix/client.js';
 import type { MediaFetcherOptions } from '../matrix/media.js';
@@ -39,6 +40,8 @@ export interface AppDeps {
     cdnMaxAgeSeconds: number;
     mediaMaxBytes: number;
     membersPageSize: number;
+    /** Visible events per day page (the search places its hits on these pages). */
+    timelinePageSize?: number;
     /** Absent or 0: no per-client rate limit. */
     rateLimitPerMinute?: number;
     metricsToken?: string | undefined;
@@ -111,6 +114,16 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
   app.use(feedRoutes(roomDeps));
   app.use(dayRoutes({ ...roomDeps, days: deps.days }));
   app.use(roomAboutRoutes({ ...roomDeps, membersPageSize: deps.config.membersPageSize }));
+  app.use(
+    searchRoutes({
+      ...roomDeps,
+      archive: deps.archive,
+      listedRooms: deps.listedRooms,
+      backfill: deps.backfill,
+      dayPageSize: deps.config.timelinePageSize ?? 50,
+      freshnessMs: deps.config.freshnessMs,
+    }),
+  );
   app.use(
     directoryRoutes({
       directory: deps.directory,

@@ -20,6 +20,7 @@ describe('robots.txt', () => {
     expect(text).toContain('Allow: /room/');
     expect(text).toContain('Disallow: /media/download/');
     expect(text).toContain('Disallow: /room/*/members');
+    expect(text).toContain('Disallow: /search');
     expect(text).toContain('Sitemap: https://viewer.example/sitemap.xml');
     expect(text).not.toMatch(/^Disallow: \/$/m);
   });

@@ -1,0 +1,44 @@
+import type { Archive } from '../archive/archive.js';
+import { holdsDay } from '../archive/stretches.js';
+import type { MatrixEvent } from '../matrix/events.js';
+import type { Located } from './day-jump.js';
+import type { RoomSnapshot } from './snapshot.js';
+
+const DAY_MS = 86_400_000;
+const dayStart = (day: string): number => Date.parse(`${day}T00:00:00Z`);
+const utcDay = (ts: number): string => new Date(ts).toISOString().slice(0, 10);
+
+/**
+ * A past day from the archive, when it holds the day whole and knows its neighbours: the same
+ * `Located` the homeserver paths give, so the day pages are built and split the same way and
+ * their URLs do not change. Undefined means "ask the homeserver".
+ */
+export async function locateInArchive(archive: Archive, snapshot: RoomSnapshot, day: string): Promise<Located | undefined> {
+  const { roomId } = snapshot;
+  const store = archive.store;
+  const stretches = await store.stretches(roomId);
+  if (!holdsDay(stretches, day)) return undefined;
+  const start = dayStart(day);
+  const holding = stretches.filter((s) => (s.loTs < start || s.atStart) && (s.hiTs >= start + DAY_MS || s.freshAt >= start + DAY_MS));
+  const reachesStart = holding.some((s) => s.atStart);
+  const from = Math.min(...holding.map((s) => s.loTs));
+  const events = await store.dayEvents(roomId, day);
+  const around = await store.neighbourDays(roomId, day);
+  // A neighbour counts only inside the gap-free stretch; beyond it there may be days unseen.
+  const previousDay = around.previous !== undefined && (reachesStart || dayStart(around.previous) + DAY_MS > from) ? around.previous : undefined;
+  if (previousDay === undefined && !reachesStart) return undefined;
+  const snapshotNext = snapshot.timeline.map((e) => utcDay(e.origin_server_ts)).find((d) => d > day);
+  const nextDay = [around.next, snapshotNext].filter((d): d is string => d !== undefined).sort()[0];
+  if (events.length === 0) {
+    if (reachesStart && start + DAY_MS <= from) return { kind: 'outside' };
+    return { kind: 'empty', previousDay, nextDay };
+  }
+  const users = new Set<string>();
+  for (const e of events) {
+    users.add(e.sender);
+    if (e.type === 'm.room.member' && e.state_key) users.add(e.state_key);
+  }
+  const last = events[events.length - 1]!.origin_server_ts;
+  const members: MatrixEvent[] = await store.membersAt(roomId, [...users], last);
+  return { kind: 'day', located: { events, members, previousDay, nextDay } };
+}
