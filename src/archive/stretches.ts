@@ -21,7 +21,7 @@ export interface ChunkSpan {
  * How a contiguous chunk changes a room's stretches. A chunk joins the stretch whose edge
  * token it was fetched from, and every stretch that already holds one of its events; the
  * union keeps the oldest part's backwards token and the newest part's forwards token. The
- * room's latest events (no `from`) and forward chunks were the newest events when fetched.
+ * room's latest events (no `from`) and a short forward chunk were the newest when fetched.
  * The survivor is the longest joined stretch, so that few events are relabelled.
  */
 export function planStretch(existing: readonly Stretch[], span: ChunkSpan): StretchPlan {
@@ -31,7 +31,8 @@ export function planStretch(existing: readonly Stretch[], span: ChunkSpan): Stre
       span.touching.has(s.id) ||
       (edges.from !== undefined && (edges.dir === 'b' ? s.backToken === edges.from : s.fwdToken === edges.from)),
   );
-  const isNewest = edges.from === undefined || edges.dir === 'f';
+  // Only the latest window, and a forward chunk that came back short, end at the room's newest event.
+  const isNewest = (edges.from === undefined && edges.dir === 'b') || (edges.dir === 'f' && edges.reachedEnd === true);
   type Part = { loTs: number; hiTs: number; backToken: string | undefined; fwdToken: string | undefined; atStart: boolean; freshAt: number };
   const parts: Part[] = joined.map((s) => ({ ...s }));
   if (span.loTs !== undefined && span.hiTs !== undefined) {

@@ -41,6 +41,8 @@ export interface ChunkEdges {
   end: string | undefined;
   /** Its oldest event is the room's creation (or there is nothing before it). */
   reachedStart: boolean;
+  /** A forward chunk that came back short: its newest event was the room's newest. */
+  reachedEnd?: boolean;
 }
 
 export interface ArchivedChunk {

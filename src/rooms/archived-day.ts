@@ -20,17 +20,18 @@ export async function locateInArchive(archive: Archive, snapshot: RoomSnapshot, 
   if (!holdsDay(stretches, day)) return undefined;
   const start = dayStart(day);
   const holding = stretches.filter((s) => (s.loTs < start || s.atStart) && (s.hiTs >= start + DAY_MS || s.freshAt >= start + DAY_MS));
-  const reachesStart = holding.some((s) => s.atStart);
+  // Timestamps need not follow the timeline (imported history, a create event newer than
+  // backdated messages), so the neighbouring days are known only once the archive holds the
+  // room from its creation: until then the homeserver paths say which they are.
+  if (!holding.some((s) => s.atStart)) return undefined;
   const from = Math.min(...holding.map((s) => s.loTs));
   const events = await store.dayEvents(roomId, day);
   const around = await store.neighbourDays(roomId, day);
-  // A neighbour counts only inside the gap-free stretch; beyond it there may be days unseen.
-  const previousDay = around.previous !== undefined && (reachesStart || dayStart(around.previous) + DAY_MS > from) ? around.previous : undefined;
-  if (previousDay === undefined && !reachesStart) return undefined;
+  const previousDay = around.previous;
   const snapshotNext = snapshot.timeline.map((e) => utcDay(e.origin_server_ts)).find((d) => d > day);
   const nextDay = [around.next, snapshotNext].filter((d): d is string => d !== undefined).sort()[0];
   if (events.length === 0) {
-    if (reachesStart && start + DAY_MS <= from) return { kind: 'outside' };
+    if (start + DAY_MS <= from) return { kind: 'outside' };
     return { kind: 'empty', previousDay, nextDay };
   }
   const users = new Set<string>();

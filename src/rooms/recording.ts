@@ -47,7 +47,8 @@ export function recordingHomeserver(inner: Homeserver, archive: Archive): Homese
       guard(roomId, async () => {
         const chunk = await inner.messages(roomId, from, dir, limit, signal);
         const reachedStart = dir === 'b' && (!chunk.start || chunk.events.length === 0 || chunk.events[0]?.type === 'm.room.create');
-        await archive.record(roomId, chunk, { from, dir, start: chunk.start, end: chunk.end, reachedStart });
+        const reachedEnd = dir === 'f' && chunk.events.length < limit;
+        await archive.record(roomId, chunk, { from, dir, start: chunk.start, end: chunk.end, reachedStart, reachedEnd });
         return chunk;
       }),
     context: (roomId, eventId, limit, signal) =>

@@ -64,10 +64,17 @@ export function storeSuite(name: string, make: () => Promise<ArchiveStore>): voi
       expect(day?.map((e) => e.event_id)).toEqual(events.filter((e) => new Date(e.origin_server_ts).toISOString().startsWith('2024-01-10')).map((e) => e.event_id));
       expect(await archive.completeDay(OTHER, '2024-01-10')).toBeUndefined();
       // A forward chunk from the stretch's token extends it.
-      await archive.record(ROOM, { events: [msg('later still', T0 + 2 * DAY)], state: [] }, { from: 'tok-f1', dir: 'f', start: 'tok-f1', end: 'tok-f2', reachedStart: false });
+      await archive.record(ROOM, { events: [msg('later still', T0 + 2 * DAY)], state: [] }, { from: 'tok-f1', dir: 'f', start: 'tok-f1', end: 'tok-f2', reachedStart: false, reachedEnd: true });
       const after = await store.stretches(ROOM);
       expect(after).toHaveLength(1);
       expect(after[0]).toMatchObject({ fwdToken: 'tok-f2', hiTs: T0 + 2 * DAY });
+    });
+
+    it('does not take a full forward chunk from elsewhere (a day jump) for the newest events', async () => {
+      const room = '!jump:test';
+      await archive.record(room, { events: [msg('x', T0 - DAY), msg('y', T0 - 1)], state: [] }, { from: 'somewhere', dir: 'f', start: 'somewhere', end: 'j2', reachedStart: false, reachedEnd: false });
+      expect(await archive.completeDay(room, '2024-01-10')).toBeUndefined();
+      await store.deleteRoom(room);
     });
 
     it('merges a new latest window into the old stretch once a backwards chunk overlaps it', async () => {
