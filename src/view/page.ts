@@ -5,6 +5,8 @@ export interface PageMeta {
   /** Absolute URL. */
   canonical: string | undefined;
   noindex: boolean;
+  /** With noindex: links may still be followed (`noindex, follow`), for pages meant for people. */
+  follow?: boolean;
   /** Site-relative links for rel="prev"/"next". */
   prev?: string | undefined;
   next?: string | undefined;

@@ -80,8 +80,10 @@ export interface RobotsOptions {
 /**
  * Rooms and their day pages may be crawled; downloads and member lists (people, not
  * content) may not, nor searches (endless pages of what the room pages already show; they
- * say `noindex` too).
- * With indexing switched off, nothing may be crawled.
+ * say `noindex` too). Nor may permalinks and pages before or after an event: there is one of
+ * each per message, they are `noindex, follow` for whoever reaches them anyway, and the day
+ * pages hold the same messages. So a room's crawlable, indexable pages are bounded by its
+ * days, not by its messages. With indexing switched off, nothing may be crawled.
  */
 export function robotsTxt(options: RobotsOptions): string {
   if (!options.indexing) return 'User-agent: *\nDisallow: /\n';
@@ -92,6 +94,9 @@ export function robotsTxt(options: RobotsOptions): string {
     'Disallow: /room/*/members',
     'Disallow: /search',
     'Disallow: /room/*/search',
+    'Disallow: /room/*/event/',
+    'Disallow: /room/*?before=',
+    'Disallow: /room/*?after=',
     '',
     `Sitemap: ${options.sitemap}`,
     '',

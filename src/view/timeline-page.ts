@@ -7,7 +7,7 @@ import { feedAlternate } from './feed.js';
 import { describeRoom, roomMeta, type RoomContext, type SiteContext, type TimelinePageView } from './room.js';
 import type { SpaceChildView } from './space.js';
 import { buildTimeline, isVisible } from './timeline.js';
-import { roomPath } from './urls.js';
+import { absoluteUrl, roomPath } from './urls.js';
 
 export interface TimelinePageInput {
   room: RoomContext;
@@ -22,6 +22,13 @@ export interface TimelinePageInput {
   /** The latest page: described by the room's topic, and no link back to itself. */
   latest: boolean;
   highlight?: string | undefined;
+  /**
+   * For pages that are for people, not for search engines (a permalink, a page before or
+   * after an event): they say `noindex, follow` and name this page (a day page or a thread,
+   * with the event's anchor) as the canonical one, so a room's indexable pages are bounded by
+   * its days, not by its messages.
+   */
+  canonicalPath?: string | undefined;
   note?: string | undefined;
   mode?: 'main' | 'thread';
   /** The room's pinned event IDs, listed under the header (the latest page gives them). */
@@ -66,7 +73,9 @@ export function buildTimelinePage(input: TimelinePageInput): TimelinePageView {
         description: describeRoom(input.latest ? room : { ...room, topic: undefined }, firstBodies(page.events)),
         prev: earlierHref,
         next: laterHref,
+        noindex: input.canonicalPath !== undefined,
       }),
+      ...(input.canonicalPath !== undefined ? { canonical: absoluteUrl(site.publicUrl, input.canonicalPath), follow: true } : {}),
       alternates: [feedAlternate(room)],
     },
     discussion: mode === 'thread' ? buildDiscussion({ timeline, publicUrl: site.publicUrl, pagePath: input.path }) : undefined,

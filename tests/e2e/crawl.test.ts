@@ -12,6 +12,8 @@ interface Crawled {
   canonical: string | undefined;
   contentHash: string | undefined;
   messages: string[];
+  /** Served 200 without noindex: a page a search engine may list. */
+  indexable: boolean;
 }
 
 /** Paths robots.txt tells crawlers to leave alone, as simple prefixes and `*` patterns. */
@@ -41,7 +43,7 @@ describe('a crawler that follows only links, from /', () => {
       const type = response.headers.get('content-type') ?? '';
       if (!type.startsWith('text/html')) {
         await response.body?.cancel();
-        pages.set(path, { status: response.status, canonical: undefined, contentHash: undefined, messages: [] });
+        pages.set(path, { status: response.status, canonical: undefined, contentHash: undefined, messages: [], indexable: false });
         continue;
       }
       const $ = load(await response.text());
@@ -52,6 +54,7 @@ describe('a crawler that follows only links, from /', () => {
         canonical: $('link[rel=canonical]').attr('href'),
         contentHash: createHash('sha256').update(main).digest('hex'),
         messages: path.includes('/date/') ? $('li.ev-message .ev-body').toArray().map((el) => $(el).text().trim()) : [],
+        indexable: response.status === 200 && !($('meta[name=robots]').attr('content') ?? '').includes('noindex') && !response.headers.get('x-robots-tag'),
       });
       // Permalinks and pages before/after an event are checked, not walked: there is one per
       // message, and the day pages are the crawl's way through history.
@@ -70,7 +73,8 @@ describe('a crawler that follows only links, from /', () => {
   afterAll(async () => viewer.close());
 
   it('stays within its budget', () => {
-    expect(pages.size).toBeGreaterThan(50);
+    // Every room, its days and its about pages; not one URL per message (robots.txt).
+    expect(pages.size).toBeGreaterThan(20);
     expect(pages.size).toBeLessThan(MAX_PAGES);
   });
 
@@ -83,6 +87,16 @@ describe('a crawler that follows only links, from /', () => {
     const reached = new Set([...pages.entries()].filter(([path]) => path.startsWith('/room/pagination:localhost/date/')).flatMap(([, page]) => page.messages));
     const missing = seed.rooms.pagination.messages.filter((m) => !reached.has(m.body)).map((m) => m.body);
     expect(missing).toEqual([]);
+  });
+
+  it('finds a bounded site: the indexable pages of #pagination are bounded by its days, not its messages', () => {
+    const room = seed.rooms.pagination;
+    const indexable = [...pages.entries()].filter(([path, page]) => path.startsWith('/room/pagination:localhost') && page.indexable).map(([path]) => path);
+    // The latest page, info and widgets, and the day pages with their ?page=: about 0.1 per message or less.
+    console.info(`crawl: ${pages.size} URLs; #pagination: ${indexable.length} indexable for ${room.messages.length} messages (${(indexable.length / room.messages.length).toFixed(3)} per message)`);
+    expect(indexable.length / room.messages.length).toBeLessThanOrEqual(0.1);
+    expect(indexable.filter((path) => /\/event\/|[?&](before|after)=/.test(path))).toEqual([]);
+    expect(indexable.filter((path) => path.includes('/date/')).length).toBeGreaterThanOrEqual(room.days.length);
   });
 
   it('finds no two URLs with the same content that lack a canonical link', () => {

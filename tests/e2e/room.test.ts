@@ -88,7 +88,10 @@ describe('room pages, against the seeded Synapse', () => {
     expect(highlighted.attr('id')).toMatch(/^e-/);
     expect(messages($)).toContain(pagination.messages[4]!.body);
     expect(messages($)).toContain(pagination.messages[6]!.body);
-    expect($('link[rel=canonical]').attr('href')).toContain(`/event/${encodeURIComponent(target.eventId)}`);
+    // For people, not for search engines: the day page that holds the event is canonical.
+    const day = new Date(target.ts).toISOString().slice(0, 10).replace(/-/g, '/');
+    expect($('link[rel=canonical]').attr('href')).toBe(`http://viewer.test/room/pagination:localhost/date/${day}#${highlighted.attr('id')}`);
+    expect($('meta[name=robots]').attr('content')).toBe('noindex, follow');
   });
 
   it('works for a version 12 room, whose ID has no server part', async () => {

@@ -159,6 +159,8 @@ describe('the head of every page type', () => {
       [`/room/${seg(lobby.alias)}`, false],
       [`/room/${seg(lobby.alias)}/members`, true],
       [`/room/${seg(seed.rooms.unlisted.alias)}`, true],
+      [`/room/${seg(lobby.alias)}/event/${encodeURIComponent(lobby.events['text']!)}`, true],
+      [`/room/${seg(seed.rooms.pagination.alias)}?before=${encodeURIComponent(seed.rooms.pagination.messages[100]!.eventId)}`, true],
       ['/?q=lobby', true],
       ['/', false],
     ];

@@ -3,7 +3,7 @@ import { lastChanged } from '../../rooms/snapshot.js';
 import { BadRequest } from '../../matrix/errors.js';
 import type { TimelinePage } from '../../rooms/reader.js';
 import type { RoomSnapshot } from '../../rooms/snapshot.js';
-import { utcDateTime } from '../../view/events/format.js';
+import { utcDateTime, utcDay } from '../../view/events/format.js';
 import type { RoomContext, SiteContext } from '../../view/room.js';
 import { isVisible } from '../../view/timeline.js';
 import { buildTimelinePage, type TimelinePageInput } from '../../view/timeline-page.js';
@@ -11,7 +11,7 @@ import { buildSpaceChildren } from '../../view/space.js';
 import { MAX_PINS, pinChangeIds } from '../../view/events/pins.js';
 import { linkedEventNote, relationTarget, threadRootOf } from '../../view/events/linked.js';
 import { memberNames } from '../../view/members.js';
-import { eventPath, roomPath, threadPath } from '../../view/urls.js';
+import { dayPath, eventAnchor, eventPath, roomPath, threadPath } from '../../view/urls.js';
 import { queryString } from '../query.js';
 import type { Renderer } from '../render.js';
 import { pageKey } from '../page-key.js';
@@ -34,15 +34,18 @@ export interface RoomRouteDeps extends RoomDeps {
 export function roomRoutes(deps: RoomRouteDeps): Router {
   const router = Router();
   /** Sends the page for this URL and snapshot version, built only if it is not cached. */
-  async function respond(req: Request, res: Response, snapshot: RoomSnapshot, room: RoomContext, build: () => Promise<string>): Promise<void> {
+  async function respond(req: Request, res: Response, snapshot: RoomSnapshot, room: RoomContext, build: () => Promise<string>, forPeople = false): Promise<void> {
     const key = pageKey(req, snapshot, room);
     const page = await cachedPage(deps.pages, key, build);
     sendRendered(req, res, page, {
       lastModified: lastChanged(snapshot),
       ...deps.cache.live,
-      noindex: !deps.site.indexing || room.unlisted,
+      noindex: forPeople || !deps.site.indexing || room.unlisted,
     });
   }
+
+  /** The day page that holds an event: where a crawler is sent instead of one page per message. */
+  const dayOf = (ref: string, event: { origin_server_ts: number } | undefined): string => (event ? dayPath(ref, utcDay(event.origin_server_ts)) : roomPath(ref));
 
   /** Gathers what the page needs from the homeserver, then builds it with the pure view builder. */
   async function render(
@@ -75,21 +78,21 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
         const page = await deps.reader.before(snapshot, eventIdParam(before));
         const first = page.events[0];
         const title = `${room.name}: messages before ${first ? utcDateTime(first.origin_server_ts) : 'the start'}`;
-        return render(snapshot, room, page, { title, heading: 'Earlier messages', path: roomPath(room.ref, { before }), latest: false });
+        return render(snapshot, room, page, { title, heading: 'Earlier messages', path: roomPath(room.ref, { before }), latest: false, canonicalPath: dayOf(room.ref, first) });
       }
       if (after) {
         const page = await deps.reader.after(snapshot, eventIdParam(after));
         const first = page.events[0];
         const title = `${room.name}: messages from ${first ? utcDateTime(first.origin_server_ts) : 'now'}`;
-        return render(snapshot, room, page, { title, heading: 'Later messages', path: roomPath(room.ref, { after }), latest: false });
+        return render(snapshot, room, page, { title, heading: 'Later messages', path: roomPath(room.ref, { after }), latest: false, canonicalPath: dayOf(room.ref, first) });
       }
       const page = deps.reader.latest(snapshot, (event) => isVisible(event, 'main'));
       return render(snapshot, room, page, { title: room.name, heading: 'Latest messages', path: roomPath(room.ref), latest: true });
-    });
+    }, Boolean(before || after));
   });
 
   /** A thread page: its root and replies, one of them highlighted. */
-  async function renderThread(snapshot: RoomSnapshot, room: RoomContext, rootId: string, highlight: string, path: string, note?: string): Promise<string> {
+  async function renderThread(snapshot: RoomSnapshot, room: RoomContext, rootId: string, highlight: string, path: string, note?: string, canonicalPath?: string): Promise<string> {
     const thread = await deps.reader.thread(snapshot, rootId);
     const senders = [thread.root, ...thread.replies].map((event) => event.sender);
     const members = await deps.reader.profiles(snapshot, senders, [...snapshot.members.values()]);
@@ -104,6 +107,7 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
       path,
       latest: false,
       note: notes.length > 0 ? notes.join(' ') : undefined,
+      canonicalPath,
     });
   }
 
@@ -130,7 +134,8 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
       }
       // A thread reply is shown in its thread.
       const root = threadRootOf(page.event);
-      if (root) return renderThread(snapshot, room, root, highlight, path, note);
+      const anchor = `#${eventAnchor(highlight)}`;
+      if (root) return renderThread(snapshot, room, root, highlight, path, note, `${threadPath(room.ref, root)}${anchor}`);
       const sender = page.event.sender;
       const excerpt = typeof page.event.content['body'] === 'string' ? page.event.content['body'] : '';
       return render(snapshot, room, page, {
@@ -141,8 +146,9 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
         heading: `Message of ${utcDateTime(page.event.origin_server_ts)}`,
         path,
         latest: false,
+        canonicalPath: `${dayOf(room.ref, page.event)}${anchor}`,
       });
-    });
+    }, true);
   });
 
   router.get('/room/:ref/thread/:rootId', async (req, res) => {
