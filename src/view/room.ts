@@ -4,6 +4,7 @@ import { avatarLetter, utcDateTime } from './events/format.js';
 import { plainExcerpt } from './html.js';
 import { clip, type PageMeta } from './page.js';
 import type { SpaceChildView } from './space.js';
+import type { TransparencyView } from './transparency.js';
 import type { TimelineView } from './timeline.js';
 import type { DiscussionData } from './discussion.js';
 import type { PinView } from './events/pins.js';
@@ -110,6 +111,8 @@ export interface TimelinePageView {
   children: SpaceChildView[];
   /** The room's pinned messages, newest pin first (the latest page only; else empty). */
   pins: PinView[];
+  /** Why the room is readable here, as one line (the latest page only). */
+  transparency: TransparencyView | undefined;
   /** schema.org DiscussionForumPosting data (thread pages), printed as microdata. */
   discussion?: DiscussionData | undefined;
 }

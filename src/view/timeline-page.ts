@@ -1,4 +1,5 @@
 import type { MatrixEvent } from '../matrix/events.js';
+import type { TransparencyView } from './transparency.js';
 import type { TimelinePage } from '../rooms/reader.js';
 import { buildDiscussion } from './discussion.js';
 import { buildPins } from './events/pins.js';
@@ -33,6 +34,8 @@ export interface TimelinePageInput {
   mode?: 'main' | 'thread';
   /** The room's pinned event IDs, listed under the header (the latest page gives them). */
   pinned?: readonly string[];
+  /** Why the room is shown here (the latest page gives it). */
+  transparency?: TransparencyView | undefined;
 }
 
 function firstBodies(events: readonly MatrixEvent[]): string[] {
@@ -86,6 +89,7 @@ export function buildTimelinePage(input: TimelinePageInput): TimelinePageView {
     laterHref,
     latestHref: input.latest ? undefined : room.links.latest,
     note: input.note,
+    transparency: input.transparency,
     children: input.children,
     pins,
   };

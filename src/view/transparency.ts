@@ -25,17 +25,19 @@ export interface TransparencyView {
   indexed: boolean;
   /** One sentence on the directory and indexing. */
   listing: string;
+  /** The same, short, for the room page's line. */
+  listingBrief: string;
   /** How a room admin takes the room out, one sentence each. */
   waysOut: string[];
   /** What a redaction does here. */
   redactions: string;
-  /** The info page's section, for the room page's link. */
+  /** The info page's section, and the room page's link to it. */
+  anchor: string;
   href: string;
 }
 
-export function transparencyAnchor(): string {
-  return 'why-shown';
-}
+/** The info page's section. */
+const ANCHOR = 'why-shown';
 
 function seconds(n: number): string {
   return n >= 120 && n % 60 === 0 ? `${n / 60} minutes` : `${n} ${n === 1 ? 'second' : 'seconds'}`;
@@ -63,12 +65,14 @@ export function buildTransparency(
     listed: opts.published,
     indexed,
     listing,
+    listingBrief: indexed ? 'In the public directory, so indexed.' : opts.published ? 'In the public directory; not indexed here.' : 'Not in the public directory, so not indexed.',
     waysOut: [
       `Make the room’s history readable by members only (any history visibility but “world_readable”): every page of it here then answers “cannot be shown”, and everything this viewer holds of it is dropped, ${within}.`,
       `Take the room out of the public room directory: it then leaves this viewer’s listing and sitemaps and its pages ask search engines not to index them, ${within}; it stays readable by its address.`,
       'Ask the operator of this viewer, who can hide any room, address or server for good with ROOM_DENYLIST.',
     ],
     redactions: `A deleted (redacted) message disappears from every page here, quotes and feed included, ${within}.`,
-    href: `${roomSubPath(opts.ref, 'info')}#${transparencyAnchor()}`,
+    anchor: ANCHOR,
+    href: `${roomSubPath(opts.ref, 'info')}#${ANCHOR}`,
   };
 }

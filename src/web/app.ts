@@ -108,6 +108,7 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
     renderer: deps.renderer,
     site: { publicUrl: deps.config.publicUrl, siteName: deps.renderer.site.name, indexing: deps.config.indexing },
     cache,
+    takedown: { viewerSeconds: Math.round(deps.config.freshnessMs / 1000) + 1, cdnSeconds: deps.config.cdnMaxAgeSeconds },
   };
   // Room pages are most of the traffic, so their routers come first.
   app.use(roomRoutes(roomDeps));

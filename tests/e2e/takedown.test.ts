@@ -83,6 +83,25 @@ describe('what a room takes back leaves every page', () => {
     console.log(`takedown figures, ROOM_FRESHNESS_SECONDS=${freshness} (bound ${boundMs / 1000} s)\n${rows.join('\n')}`);
   });
 
+  it('says on the info page and the room page why the room is shown, and how its admins take it out', async () => {
+    const info = await viewer.html(roomSubPath(`#${aliasA}`, 'info'));
+    const section = info.$('#why-shown');
+    expect(section.find('code').first().text()).toBe('world_readable');
+    // Who set the history visibility, and when, from the state event.
+    expect(section.text()).toContain(seed.users.alice.userId);
+    expect(section.find('time').attr('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(section.text()).toMatch(/in the public room directory, so this viewer lists it and lets search engines index/);
+    const ways = section.find('li').toArray().map((li) => info.$(li).text());
+    expect(ways).toHaveLength(3);
+    expect(ways[0]).toMatch(/world_readable/);
+    expect(ways[1]).toMatch(/out of the public room directory/);
+    expect(ways[2]).toMatch(/ROOM_DENYLIST/);
+    const latest = await viewer.html(roomPath(`#${aliasA}`));
+    const line = latest.$('.why-shown');
+    expect(line.text()).toMatch(/Shown here because anyone may read its history \(world_readable, set by .*@alice:localhost.*\)\. In the public directory, so indexed\./);
+    expect(line.find('a').attr('href')).toBe(`/room/${aliasA}/info#why-shown`);
+  });
+
   it('a redaction leaves every page that shows the message, and the permalink shows the placeholder', async () => {
     const id7 = ids[6]!;
     const day = utcDayOf(Date.now());
@@ -148,7 +167,9 @@ describe('what a room takes back leaves every page', () => {
       'unpublished: rooms sitemap': listed('/sitemaps/rooms-1.xml'),
       'unpublished: room sitemap': async () => (await text(`/sitemaps/room/${aliasB}.xml`)).status === 404,
     });
-    expect((await text(page)).status).toBe(200);
+    const after = await viewer.html(page);
+    expect(after.status).toBe(200);
+    expect(after.$('.why-shown').text()).toMatch(/Not in the public directory, so not indexed\./);
   }, 600_000);
 
   it('a room whose history stops being world-readable answers 403 everywhere and leaves the listing', async () => {

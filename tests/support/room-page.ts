@@ -46,6 +46,7 @@ export function renderRoomPage(
     earlierHref: undefined,
     laterHref: undefined,
     latestHref: undefined,
+    transparency: undefined,
     note: undefined,
     children: [],
     pins: [],

@@ -7,6 +7,7 @@
  * event stays in its own entry, every message inside it (support/containment.ts).
  */
 import { buildPins } from '../../src/view/events/pins.js';
+import { buildTransparency } from '../../src/view/transparency.js';
 import { describe, expect, it } from 'vitest';
 import type { MatrixEvent } from '../../src/matrix/events.js';
 import { buildSnapshot } from '../../src/rooms/snapshot.js';
@@ -62,6 +63,7 @@ function renderBatch(
   const stateEvents = [...hostileRoomState(roomId, payloads, TS - 100_000), ...members];
   const snapshot = buildSnapshot(roomId, stateEvents, { events, start: 's', end: 'e', state: members }, TS + 1e6);
   const pages: Rendered[] = [];
+  const budget = { viewerSeconds: 11, cdnSeconds: 3600 };
   {
     const published = batch % 2 === 0;
     const room = buildRoomContext(snapshot, published);
@@ -91,13 +93,14 @@ function renderBatch(
         // Pins made of the hostile messages too.
         pins: buildPins(events.slice(0, 3).map((e) => e.event_id), events, (userId) => userId, room.ref),
         note: payloads[1],
+        transparency: buildTransparency(snapshot.state, { ref: room.ref, published, indexing: true, budget }),
         children: [],
       };
       pages.push({ name: `room ${mode} published=${published}`, html: renderer.page('room', view), timeline });
     }
     const names = new Map(members.map((m) => [m.state_key ?? '', cleanName(m.content['displayname']) ?? m.state_key ?? '']));
     const about = { meta: roomMeta(room, site, { title: room.name, path: roomSubPath(room.ref, 'info'), description: describeRoom(room, []) }), room };
-    const infoView = { ...about, info: buildInfo(snapshot.state, names, { joinedCount: members.length, servers: [], listedOf: undefined }), children: [], pins: buildPins(events.slice(-3).map((e) => e.event_id), events, (userId) => names.get(userId) ?? userId, room.ref) };
+    const infoView = { ...about, transparency: buildTransparency(snapshot.state, { ref: room.ref, published, indexing: true, budget, names }), info: buildInfo(snapshot.state, names, { joinedCount: members.length, servers: [], listedOf: undefined }), children: [], pins: buildPins(events.slice(-3).map((e) => e.event_id), events, (userId) => names.get(userId) ?? userId, room.ref) };
     pages.push({ name: `info published=${published}`, html: renderer.page('info', infoView) });
     const widgetsView = { ...about, widgets: widgetDetails(room.widgets), latestHref: roomPath(room.ref) };
     pages.push({ name: `widgets published=${published}`, html: renderer.page('widgets', widgetsView) });

@@ -3,6 +3,7 @@ import { lastChanged } from '../../rooms/snapshot.js';
 import { BadRequest } from '../../matrix/errors.js';
 import { buildPins, MAX_PINS } from '../../view/events/pins.js';
 import { buildInfo } from '../../view/info.js';
+import { buildTransparency } from '../../view/transparency.js';
 import { buildMembers, memberNames, paginateMembers, partialNote } from '../../view/members.js';
 import { serversOf } from '../../rooms/members.js';
 import { roomMeta, widgetDetails } from '../../view/room.js';
@@ -46,6 +47,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
       }),
       room,
       info: buildInfo(state, names, membership),
+      transparency: buildTransparency(state, { ref: room.ref, published: !room.unlisted, indexing: deps.site.indexing, budget: deps.takedown, names }),
       pins: buildPins(pinned, [...snapshot.timeline, ...pinTargets], (userId) => names.get(userId) ?? userId, room.ref),
       children,
     };

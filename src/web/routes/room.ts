@@ -17,6 +17,7 @@ import type { Renderer } from '../render.js';
 import { pageKey } from '../page-key.js';
 import { cachedPage, sendRendered, type PageCache } from '../page-cache.js';
 import type { CachePolicy } from '../http-cache.js';
+import { buildTransparency, type TakedownBudget } from '../../view/transparency.js';
 import { clip } from '../../view/page.js';
 import { eventIdParam, loadRoom, type RoomDeps } from '../room-loader.js';
 
@@ -28,6 +29,8 @@ export interface RoomRouteDeps extends RoomDeps {
   pages: PageCache;
   site: SiteContext;
   cache: CachePolicy;
+  /** How long what a room takes back may still be seen, for the "why shown here" notes. */
+  takedown: TakedownBudget;
 }
 
 /** The timeline pages: the latest messages, pages before and after an event, an event in context, a thread. */
@@ -87,7 +90,8 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
         return render(snapshot, room, page, { title, heading: 'Later messages', path: roomPath(room.ref, { after }), latest: false, canonicalPath: dayOf(room.ref, first) });
       }
       const page = deps.reader.latest(snapshot, (event) => isVisible(event, 'main'));
-      return render(snapshot, room, page, { title: room.name, heading: 'Latest messages', path: roomPath(room.ref), latest: true });
+      const transparency = buildTransparency(snapshot.state, { ref: room.ref, published: !room.unlisted, indexing: deps.site.indexing, budget: deps.takedown });
+      return render(snapshot, room, page, { title: room.name, heading: 'Latest messages', path: roomPath(room.ref), latest: true, transparency });
     }, Boolean(before || after));
   });
 
