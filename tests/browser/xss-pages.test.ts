@@ -185,6 +185,10 @@ async function proveSafe(path: string): Promise<string> {
   try {
     expect(status, path).toBe(200);
     expect(await liveFindings(page), `live DOM ${path}`).toEqual([]);
+    // Containment: the browser builds exactly the entries the viewer wrote, each in its list.
+    const written = (raw.body.match(/<li class="event /g) ?? []).length;
+    expect(await page.evaluate(`document.querySelectorAll('ol.timeline > li.event, ol.fold > li.event').length`), `entries in ${path}`).toBe(written);
+    expect(await page.evaluate(`document.querySelectorAll('li.event').length`), `entries anywhere in ${path}`).toBe(written);
     await dispatchEverywhere(page);
     await interactForReal(page, REAL_INTERACTIONS);
     await settle(page);

@@ -342,3 +342,10 @@ describe('the content model', () => {
     expect(clean('<span data-mx-spoiler><ul><li>x</li></ul></span>')).toBe('<details><summary>Spoiler</summary><ul><li>x</li></ul></details>');
   });
 });
+
+describe('NUL and lone surrogates in bodies', () => {
+  it('never reach the page from either renderer', () => {
+    expect(clean('<b>a\u0000b\ud800</b>')).toBe('<b>ab\ufffd</b>');
+    expect(renderPlainBody('a\u0000b\udfff')).toBe('ab\ufffd');
+  });
+});

@@ -9,6 +9,7 @@
  */
 import sanitizeHtml from 'sanitize-html';
 import type { Attributes, IOptions, Tag } from 'sanitize-html';
+import { wellFormedText } from '../../matrix/wellformed.js';
 import { trustHtml, type SafeHtml } from '../safe-html.js';
 import { thumbnailPath } from '../urls.js';
 import { hexColour, LINK_REL, safeHref } from './links.js';
@@ -144,6 +145,7 @@ const OPTIONS: IOptions = {
  * that it parses inside the page's container as written and never reaches out of it.
  */
 export function sanitizeFormattedBody(html: string): SafeHtml {
-  const input = html.length > MAX_FORMATTED_LENGTH ? html.slice(0, MAX_FORMATTED_LENGTH) : html;
+  // Well-formed already if it came through matrix/; this keeps NUL out of pages whatever the source.
+  const input = wellFormedText(html.length > MAX_FORMATTED_LENGTH ? html.slice(0, MAX_FORMATTED_LENGTH) : html);
   return trustHtml(serialise(flow(parseTree(sanitizeHtml(input, OPTIONS)))));
 }

@@ -2,6 +2,7 @@
  * Plain-text bodies: the reply fallback, escaping with line breaks and links, and short
  * excerpts for reply quotes and meta descriptions.
  */
+import { wellFormedText } from '../../matrix/wellformed.js';
 import { escapeHtml, trustHtml, type SafeHtml } from '../safe-html.js';
 import { LINK_REL, safeHref } from './links.js';
 
@@ -76,7 +77,7 @@ function renderLine(line: string): string {
  * as `<br>`, URLs linked with `rel="nofollow ugc noopener"` (`www.` hosts as https).
  */
 export function renderPlainBody(body: string): SafeHtml {
-  const text = stripPlainReplyFallback(body.slice(0, MAX_PLAIN_LENGTH));
+  const text = stripPlainReplyFallback(wellFormedText(body.slice(0, MAX_PLAIN_LENGTH)));
   return trustHtml(text.split(/\r\n|\n|\r/).map(renderLine).join('<br>\n'));
 }
 
