@@ -22,7 +22,7 @@ export interface RoomContext {
   letter: string;
   alias: string | undefined;
   joinHref: string;
-  links: { latest: string; info: string; members: string; widgets: string };
+  links: { latest: string; info: string; members: string; widgets: string; calendar: string; threads: string; search: string };
   widgets: WidgetView[];
   isSpace: boolean;
   /** `href` is undefined when the new room's ID is malformed. */
@@ -65,6 +65,9 @@ export function buildRoomContext(snapshot: RoomSnapshot, published: boolean): Ro
       info: roomSubPath(ref, 'info'),
       members: roomSubPath(ref, 'members'),
       widgets: roomSubPath(ref, 'widgets'),
+      calendar: `${roomPath(ref)}/calendar`,
+      threads: `${roomPath(ref)}/threads`,
+      search: `${roomPath(ref)}/search`,
     },
     widgets: buildWidgets(state.widgetEvents, state.roomId),
     isSpace: state.roomType === 'm.space',

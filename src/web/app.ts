@@ -3,6 +3,7 @@ import type { Archive } from '../archive/archive.js';
 import type { BackfillProgress } from '../archive/backfill.js';
 import { registerArchiveMetrics } from './archive-metrics.js';
 import { searchRoutes } from './routes/search.js';
+import { archivePageRoutes } from './routes/archive-pages.js';
 import type { Logger } from '../log.js';
 import type { CallOutcome, HomeserverClient } from '../matrix/client.js';
 import type { MediaFetcherOptions } from '../matrix/media.js';
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
   app.use(feedRoutes(roomDeps));
   app.use(dayRoutes({ ...roomDeps, days: deps.days }));
   app.use(roomAboutRoutes({ ...roomDeps, membersPageSize: deps.config.membersPageSize }));
+  app.use(archivePageRoutes({ ...roomDeps, archive: deps.archive, freshnessMs: deps.config.freshnessMs }));
   app.use(
     searchRoutes({
       ...roomDeps,

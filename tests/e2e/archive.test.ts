@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,6 +163,40 @@ describe('two viewers on one PostgreSQL', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+});
+
+describe('the calendar and the thread index', () => {
+  it('show days with counts linked to day pages, threads by activity, and how far back the archive is complete; lynx reads them and search', async () => {
+    const viewer = await startViewer({ ARCHIVE_BACKFILL_CALLS_PER_MINUTE: '6000' });
+    try {
+      await until('the backfill of #pagination', async () => ((await viewer.services.archive!.store.backfillState(pagination.roomId))?.done ? true : undefined), 120_000);
+      const room = await viewer.html('/room/pagination:localhost');
+      expect(room.$('nav.room-nav a').toArray().map((a) => room.$(a).text())).toEqual(expect.arrayContaining(['Calendar', 'Threads', 'Search']));
+      const { status, $ } = await viewer.html('/room/pagination:localhost/calendar');
+      expect(status).toBe(200);
+      expect($('p.coverage').text()).toMatch(/complete back to its creation/);
+      const linked = $('ul.calendar-days a').toArray().map((a) => $(a).attr('href'));
+      expect(linked).toEqual(expect.arrayContaining(pagination.days.map((d) => `/room/pagination:localhost/date/${d.replace(/-/g, '/')}`)));
+      const empty = pagination.emptyDays[0]!;
+      expect(linked).not.toContain(`/room/pagination:localhost/date/${empty.replace(/-/g, '/')}`);
+      const firstDay = pagination.days[0]!;
+      const count = pagination.messages.filter((m) => new Date(m.ts).toISOString().startsWith(firstDay)).length;
+      expect($(`a[href="/room/pagination:localhost/date/${firstDay.replace(/-/g, '/')}"]`).text()).toContain(`${count} message`);
+      const threads = await viewer.html('/room/lobby:localhost/threads');
+      expect(threads.status).toBe(200);
+      expect(threads.$('p.coverage').text()).toContain('The archive holds');
+      for (const path of ['/room/pagination:localhost/calendar', '/room/lobby:localhost/threads', `/search?q=${encodeURIComponent('"Message 5"')}`]) {
+        // Asynchronously: the viewer answering lynx runs in this process. No proxy: loopback only.
+        const env = { ...process.env, http_proxy: '', https_proxy: '', HTTP_PROXY: '', no_proxy: '*' };
+        const dump = await promisify(execFile)('lynx', ['-dump', '-nolist', '-display_charset=utf-8', `${viewer.url}${path}`], { env, timeout: 30_000 });
+        expect(dump.stdout.length, path).toBeGreaterThan(100);
+        if (path.includes('calendar')) expect(dump.stdout).toMatch(/\d+: \d+ messages?/);
+        if (path.includes('search')) expect(dump.stdout).toContain('Message 5');
+      }
+    } finally {
+      await viewer.close();
     }
   });
 });
