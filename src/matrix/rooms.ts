@@ -197,6 +197,21 @@ export class RoomApi {
     return { events: parseEvents(items), complete };
   }
 
+  /**
+   * The room's current history visibility, straight from its state: a guest is refused (403)
+   * once it is no longer world-readable, whatever older events it may still be shown.
+   * Undefined when the homeserver has no such state event to give (404).
+   */
+  async historyVisibility(roomId: string, signal: Signal): Promise<string | undefined> {
+    try {
+      const raw = await this.client.get(`${room(roomId)}/state/m.room.history_visibility/`, { endpoint: 'historyVisibility', signal });
+      return isRecord(raw) && typeof raw['history_visibility'] === 'string' ? raw['history_visibility'] : undefined;
+    } catch (error) {
+      if (error instanceof MatrixApiError && error.httpStatus === 404) return undefined;
+      throw error;
+    }
+  }
+
   /** One member's current member event, or undefined when the room has none for them. */
   async member(roomId: string, userId: string, signal: Signal): Promise<MatrixEvent | undefined> {
     try {

@@ -143,7 +143,13 @@ export class RoomCache {
    * on its newest event. A room of 100,000 members costs what a room of ten does.
    */
   private async loadCold(roomId: string, signal: Signal): Promise<RoomSnapshot> {
-    const chunk = await this.api.messages(roomId, undefined, 'b', WINDOW_EVENTS, signal);
+    // A guest may still be shown a room's older events after it stops being world-readable,
+    // and /context then gives the state as of them: the current visibility is asked apart.
+    const [chunk, visibility] = await Promise.all([
+      this.api.messages(roomId, undefined, 'b', WINDOW_EVENTS, signal),
+      this.api.historyVisibility(roomId, signal),
+    ]);
+    if (visibility !== undefined && visibility !== 'world_readable') throw new RoomForbidden(notReadable(visibility));
     const newest = chunk.events[chunk.events.length - 1];
     if (!newest) throw new BadGateway('the homeserver sent no events for the room, not even its creation');
     const state = await this.api.stateAt(roomId, newest.event_id, signal);

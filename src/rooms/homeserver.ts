@@ -17,6 +17,7 @@ export interface Homeserver {
   stateAt(roomId: string, eventId: string, signal: Signal): Promise<MatrixEvent[]>;
   /** The current non-member state, never the member list. */
   currentState(roomId: string, signal: Signal): Promise<MatrixEvent[]>;
+  historyVisibility(roomId: string, signal: Signal): Promise<string | undefined>;
   /** Joined members in all, from the room summary, where the homeserver has one. */
   joinedMembers(roomId: string, signal: Signal): Promise<number | undefined>;
   messages(roomId: string, from: string | undefined, dir: 'b' | 'f', limit: number, signal: Signal): Promise<TimelineChunk>;
@@ -34,7 +35,7 @@ export interface Homeserver {
 }
 
 /** Snapshots: the cold load, catching up, and telling "unknown" from "unreadable". */
-export type SnapshotSource = Pick<Homeserver, 'state' | 'stateAt' | 'messages' | 'roomExists' | 'isPublished'>;
+export type SnapshotSource = Pick<Homeserver, 'state' | 'stateAt' | 'messages' | 'roomExists' | 'isPublished' | 'historyVisibility'>;
 /** Pages beyond the snapshot: before/after/around an event, threads, members, children, replies. */
 export type TimelineSource = Pick<Homeserver, 'context' | 'messages' | 'event' | 'relations' | 'hierarchy' | 'isPublished'> & MemberSource;
 /** Member lists for the members and info pages, and single profiles. */

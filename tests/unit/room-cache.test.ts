@@ -47,6 +47,15 @@ class FakeApi {
     return false;
   }
 
+  /** Set when the current visibility differs from the state the timeline's events are shown with. */
+  currentVisibility: string | undefined;
+  /** The current history visibility, asked beside every cold load (not in `calls` either). */
+  async historyVisibility(): Promise<string | undefined> {
+    if (this.refuse) throw this.refuse;
+    if (this.failing) throw new HomeserverUnavailable('down');
+    return this.currentVisibility ?? (this.state.find((e) => e.type === 'm.room.history_visibility')?.content['history_visibility'] as string | undefined);
+  }
+
   /** The directory's answer, asked beside every load (not in `calls`, which follow the timeline). */
   published = true;
   async isPublished(): Promise<boolean> {
@@ -54,7 +63,7 @@ class FakeApi {
   }
 
   asApi(): RoomApi {
-    return { stateAt: this.stateAt.bind(this), messages: this.messages.bind(this), roomExists: this.roomExists.bind(this), isPublished: this.isPublished.bind(this) } as unknown as RoomApi;
+    return { stateAt: this.stateAt.bind(this), messages: this.messages.bind(this), roomExists: this.roomExists.bind(this), isPublished: this.isPublished.bind(this), historyVisibility: this.historyVisibility.bind(this) } as unknown as RoomApi;
   }
 }
 
@@ -121,7 +130,8 @@ describe('RoomCache', () => {
     expect(error).toBeInstanceOf(RoomForbidden);
     expect((error as RoomForbidden).explanation).toMatch(/members only/);
     await expect(cache.get(LOBBY)).rejects.toBeInstanceOf(RoomForbidden);
-    expect(api.calls.length).toBe(2);
+    // The current visibility refuses it before any /context call.
+    expect(api.calls).toEqual(['messages b ']);
   });
 
   it('tells an unknown room (404) from a 403 through the room summary', async () => {
@@ -236,5 +246,15 @@ describe('RoomCache and the room epoch', () => {
     const again = await cache.get(LOBBY);
     expect(again.epoch).toBeGreaterThan(first.epoch);
     expect(cache.epochs.withdrawal(LOBBY)).toBeUndefined();
+  });
+
+  it('refuses a room loaded from cold whose older events a guest is still shown, by its current visibility', async () => {
+    const api = new FakeApi();
+    // Synapse still shows a guest the world-readable past, with its state, after the change.
+    api.currentVisibility = 'shared';
+    const epochs = new RoomEpochs();
+    const cache = fresh(api, epochs);
+    await expect(cache.get(LOBBY)).rejects.toBeInstanceOf(RoomForbidden);
+    expect(epochs.withdrawal(LOBBY)).toBe('unreadable');
   });
 });
