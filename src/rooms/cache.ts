@@ -47,8 +47,6 @@ export class RoomCache {
   /** Public for /metrics. */
   readonly cache: ReadThroughCache<RoomSnapshot>;
   private readonly now: () => number;
-  /** Rooms being loaded: a withdrawal the load itself makes must not drop its own entry. */
-  private readonly loading = new Set<string>();
   readonly epochs: RoomEpochs;
 
   constructor(
@@ -65,9 +63,10 @@ export class RoomCache {
       markStale: (snapshot) => ({ ...snapshot, outdatedSince: snapshot.outdatedSince ?? this.now() }),
       sizeOf: (snapshot) => snapshot.size,
     });
-    // A room withdrawn elsewhere (the directory says it is no longer world-readable) is reloaded.
+    // A room withdrawn elsewhere (the directory says it is no longer world-readable) is loaded
+    // again from cold, which asks its current visibility; a load in flight is not kept.
     this.epochs.onChange((change) => {
-      if (change.withdrawn && !this.loading.has(change.roomId)) this.cache.delete(change.roomId);
+      if (change.withdrawn && this.cache.lastKnown(change.roomId) !== undefined) this.cache.delete(change.roomId);
     });
   }
 
@@ -109,9 +108,8 @@ export class RoomCache {
    * refresh on; a failed answer keeps what was known.
    */
   private async load(roomId: string, stale: RoomSnapshot | undefined, signal: Signal): Promise<RoomSnapshot> {
-    this.loading.add(roomId);
     try {
-      const follow = stale !== undefined && this.now() - stale.loadedAt < this.opts.reloadAfterMs;
+      const follow = stale !== undefined && this.now() - stale.loadedAt < this.opts.reloadAfterMs && this.epochs.withdrawal(roomId) !== 'unreadable';
       const [loaded, published] = await Promise.all([
         follow ? this.catchUp(stale, signal) : this.loadCold(roomId, signal).then((snapshot): Loaded => ({ snapshot, incoming: [], followed: false })),
         this.api.isPublished(roomId, signal).catch(() => stale?.published),
@@ -124,8 +122,6 @@ export class RoomCache {
       // Not readable (or gone): everything derived from the room is dropped, not only hidden.
       if (refusal) this.epochs.withdraw(roomId, 'unreadable');
       throw refusal ?? error;
-    } finally {
-      this.loading.delete(roomId);
     }
   }
 
