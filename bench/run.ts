@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadSeed } from '../tests/support/homeserver.js';
+import { archiveSection } from './archive-bench.js';
 import { bigRoomsSection } from './big-rooms-bench.js';
 import { startSyntheticHomeserver } from './synthetic-homeserver.js';
 import { freePort } from '../tests/support/free-port.js';
@@ -285,6 +286,7 @@ async function main(): Promise<void> {
   say();
   await crawler.stop();
   await synthetic.close();
+  await archiveSection(say);
   say(`Total bench time: ${Math.round((Date.now() - started) / 1000)} s.`);
 }
 
