@@ -15,6 +15,10 @@ export function pageTypes(): Record<string, { path: string; status: number }> {
     event: { path: `/room/lobby:localhost/event/${ev(seed.rooms.lobby.events['image'])}`, status: 200 },
     thread: { path: `/room/lobby:localhost/thread/${ev(seed.rooms.lobby.events['threadRoot'])}`, status: 200 },
     info: { path: '/room/lobby:localhost/info', status: 200 },
+    // Polls, calls, pins, a fold, audio and video; the pins on the info page; a policy list.
+    'event-kinds': { path: '/room/events:localhost', status: 200 },
+    'event-kinds-info': { path: '/room/events:localhost/info', status: 200 },
+    'policy-list': { path: '/room/policy:localhost', status: 200 },
     members: { path: '/room/lobby:localhost/members', status: 200 },
     widgets: { path: '/room/widgets:localhost/widgets', status: 200 },
     'error-400': { path: '/room/not%20a%20room', status: 400 },
