@@ -80,7 +80,7 @@ export function createServices(config: Config, log: Logger, production: boolean)
     reloadAfterMs: config.cacheTtlMs,
     epochs,
   });
-  const reader = new RoomReader(api, rooms, { pageSize: config.timelinePageSize, maxBytes: share(0.1) });
+  const reader = new RoomReader(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1) });
   const resolver = new RoomResolver(api, denylist);
   const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), chunkBudget: 20, epochs, archive });
   const widgetState = new WidgetStateLookup(api, rooms, share(0.02));
@@ -115,7 +115,7 @@ export function createServices(config: Config, log: Logger, production: boolean)
           onError: (error, roomId) => log.warn({ err: error, roomId }, 'backfill call failed'),
         })
       : undefined;
-  const caches = [rooms.cache, resolver.cache, reader.cache, days.chunks, widgetState.cache, pages, directory.cache, listedRooms.cache];
+  const caches = [rooms.cache, resolver.cache, reader.cache, days.chunks, days.indexer.indexes, widgetState.cache, pages, directory.cache, listedRooms.cache];
   return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState, days, pages, listedRooms, caches, upstreamListeners, assets, archive, backfill };
 }
 

@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import { HomeserverUnavailable } from '../matrix/errors.js';
 import type { MatrixEvent } from '../matrix/events.js';
 import type { TimelineChunk } from '../matrix/rooms.js';
@@ -6,7 +5,7 @@ import type { DaySource } from './homeserver.js';
 import type { Located } from './day-jump.js';
 import { roomKey, type RoomEpochs } from './epochs.js';
 import { rollBack } from './profiles.js';
-import type { ReadThroughCache } from './read-through.js';
+import { ReadThroughCache } from './read-through.js';
 import type { RoomSnapshot } from './snapshot.js';
 
 /** The UTC day of a timestamp, as YYYY-MM-DD. */
@@ -66,7 +65,8 @@ export class StillIndexing extends HomeserverUnavailable {
  * been seen or the room's start reached.
  */
 export class DayIndexer {
-  private readonly indexes: LRUCache<string, DayIndex>;
+  /** Public for /metrics. */
+  readonly indexes: ReadThroughCache<DayIndex>;
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -74,9 +74,10 @@ export class DayIndexer {
     private readonly chunks: ReadThroughCache<unknown>,
     private readonly opts: DayIndexOptions,
   ) {
-    this.indexes = new LRUCache<string, DayIndex>({
-      maxSize: Math.max(1, Math.floor(opts.maxBytes / 10)),
-      sizeCalculation: (index) => 200 + index.chunks.reduce((sum, c) => sum + 150 + c.days.size * 60, 0),
+    this.indexes = new ReadThroughCache<DayIndex>({
+      name: 'day-index',
+      maxBytes: Math.floor(opts.maxBytes / 10),
+      sizeOf: (index) => 200 + index.chunks.reduce((sum, c) => sum + 150 + c.days.size * 60, 0),
     });
   }
 
@@ -119,19 +120,18 @@ export class DayIndexer {
     }
   }
 
-  private index(roomId: string): DayIndex {
-    let index = this.indexes.get(roomId);
-    if (!index || this.now() - index.builtAt > (this.opts.indexTtlMs ?? 3600_000)) {
-      index = { chunks: [], next: undefined, complete: false, builtAt: this.now() };
-      this.indexes.set(roomId, index);
-    }
-    return index;
+  /** The room's index, begun afresh once it is `indexTtlMs` old, so later days become known. */
+  private index(roomId: string): DayIndex | Promise<DayIndex> {
+    return (
+      this.indexes.peek(roomId) ??
+      this.indexes.get(roomId, this.opts.indexTtlMs ?? 3600_000, async () => ({ chunks: [], next: undefined, complete: false, builtAt: this.now() }))
+    );
   }
 
   /** Reads further back until `enough` holds, the room's start, or the budget is spent. */
   private async extend(roomId: string, enough: (index: DayIndex) => boolean, budget: number): Promise<DayIndex> {
     return this.exclusive(roomId, async () => {
-      const index = this.index(roomId);
+      const index = await this.index(roomId);
       for (let read = 0; !index.complete && !enough(index); read++) {
         if (read >= budget) throw new StillIndexing();
         const from = index.chunks.length === 0 ? undefined : index.next;
@@ -147,8 +147,7 @@ export class DayIndexer {
         index.next = chunk.start;
         const reachedStart = !chunk.start || chunk.events.length < this.chunkSize || chunk.events[0]?.type === 'm.room.create';
         if (reachedStart) index.complete = true;
-        // Re-set so the LRU sees the new size.
-        this.indexes.set(roomId, index);
+        this.indexes.remeasure(roomId);
       }
       return index;
     });
@@ -161,7 +160,7 @@ export class DayIndexer {
       index = await this.extend(roomId, () => false, budget);
     } catch (error) {
       if (!(error instanceof StillIndexing)) throw error;
-      index = this.index(roomId);
+      index = await this.index(roomId);
     }
     const days = new Map<string, number>();
     for (const chunk of index.chunks) {

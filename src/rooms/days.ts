@@ -54,7 +54,8 @@ export interface DayArchiveOptions {
 export class DayArchive {
   /** Public for /metrics. */
   readonly chunks: ReadThroughCache<unknown>;
-  private readonly indexer: DayIndexer;
+  /** Public for /metrics. */
+  readonly indexer: DayIndexer;
   private readonly now: () => number;
   /** Past days served from the archive. */
   archiveDays = 0;

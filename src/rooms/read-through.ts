@@ -162,6 +162,12 @@ export class ReadThroughCache<V> {
     }
   }
 
+  /** Counts again the size of a value that grew in place (its TTL runs on). */
+  remeasure(key: string): void {
+    const entry = this.cache.peek(key, { allowStale: true });
+    if (entry?.value !== undefined) this.cache.set(key, { value: entry.value, size: this.sizeOf(entry.value) }, { noUpdateTTL: true });
+  }
+
   delete(key: string): void {
     this.cache.delete(key);
   }

@@ -2,7 +2,6 @@ import { MatrixApiError, NotFound } from '../matrix/errors.js';
 import { isRecord, type MatrixEvent } from '../matrix/events.js';
 import type { HierarchyRoom } from '../matrix/rooms.js';
 import type { TimelineSource } from './homeserver.js';
-import type { RoomCache } from './cache.js';
 import { RoomMembers, type MemberList } from './members.js';
 import { rollBack, rollForward } from './profiles.js';
 import { roomKey, type EpochedRoom } from './epochs.js';
@@ -54,7 +53,6 @@ export class RoomReader {
 
   constructor(
     private readonly api: TimelineSource,
-    private readonly rooms: RoomCache,
     private readonly opts: ReaderOptions,
   ) {
     this.cache = new ReadThroughCache<unknown>({ name: 'reader', maxBytes: opts.maxBytes });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MatrixEvent } from '../../src/matrix/events.js';
-import type { RoomApi, TimelineChunk } from '../../src/matrix/rooms.js';
+import type { TimelineChunk } from '../../src/matrix/rooms.js';
+import type { DaySource } from '../../src/rooms/homeserver.js';
 import { DayArchive, splitPages, StillIndexing, utcDayOf } from '../../src/rooms/days.js';
 import { RoomEpochs } from '../../src/rooms/epochs.js';
 import type { RoomSnapshot } from '../../src/rooms/snapshot.js';
@@ -28,8 +29,11 @@ class TimelineApi {
     const start = Math.max(0, end - limit);
     return { events: this.events.slice(start, end), start: start > 0 ? String(start) : undefined, end: String(end), state: [] };
   }
-  asApi(): RoomApi {
-    return { isGuest: true, messages: this.messages.bind(this) } as unknown as RoomApi;
+  asApi(): DaySource {
+    const unused = (): never => {
+      throw new Error('a guest neither jumps nor asks for context here');
+    };
+    return { isGuest: true, messages: this.messages.bind(this), context: unused, timestampToEvent: unused };
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MatrixEvent } from '../../src/matrix/events.js';
-import type { EventContext, RoomApi, TimelineChunk } from '../../src/matrix/rooms.js';
-import type { RoomCache } from '../../src/rooms/cache.js';
+import type { EventContext, TimelineChunk } from '../../src/matrix/rooms.js';
+import type { TimelineSource } from '../../src/rooms/homeserver.js';
 import { RoomReader } from '../../src/rooms/reader.js';
 import type { RoomSnapshot } from '../../src/rooms/snapshot.js';
 
@@ -28,14 +28,17 @@ class Api {
     const events = dir === 'b' ? all.slice(Math.max(0, at - limit), at) : all.slice(at, at + limit);
     return { events, start: undefined, end: undefined, state: [] };
   }
-  asApi(): RoomApi {
-    return { context: this.context.bind(this), messages: this.messages.bind(this) } as unknown as RoomApi;
+  asApi(): TimelineSource {
+    const unused = (): never => {
+      throw new Error('not used by these tests');
+    };
+    return { context: this.context.bind(this), messages: this.messages.bind(this), event: unused, relations: unused, members: unused, joinedMembers: unused, member: unused, hierarchy: unused, isPublished: unused };
   }
 }
 
 describe('RoomReader', () => {
   it('takes the latest page from the snapshot, counting only visible events', () => {
-    const reader = new RoomReader(new Api().asApi(), {} as RoomCache, { pageSize: 10, maxBytes: 1e6 });
+    const reader = new RoomReader(new Api().asApi(), { pageSize: 10, maxBytes: 1e6 });
     const mixed = { ...snapshot, timeline: [...all.slice(80, 90), reaction(91), reaction(92), ...all.slice(92)] } as RoomSnapshot;
     const page = reader.latest(mixed, (e) => e.type === 'm.room.message');
     expect(page.events.filter((e) => e.type === 'm.room.message').length).toBe(10);
@@ -45,7 +48,7 @@ describe('RoomReader', () => {
 
   it('serves a page before an event from the snapshot when the anchor is deep in it, with no upstream call', async () => {
     const api = new Api();
-    const reader = new RoomReader(api.asApi(), {} as RoomCache, { pageSize: 10, maxBytes: 1e6 });
+    const reader = new RoomReader(api.asApi(), { pageSize: 10, maxBytes: 1e6 });
     const page = await reader.before(snapshot, '$m90');
     expect(page.events.map((e) => e.event_id)).toEqual(all.slice(79, 89).map((e) => e.event_id));
     expect(api.calls).toEqual([]);
@@ -53,7 +56,7 @@ describe('RoomReader', () => {
 
   it('asks the homeserver for pages beyond the snapshot, anchored on the event', async () => {
     const api = new Api();
-    const reader = new RoomReader(api.asApi(), {} as RoomCache, { pageSize: 10, maxBytes: 1e6 });
+    const reader = new RoomReader(api.asApi(), { pageSize: 10, maxBytes: 1e6 });
     const page = await reader.before(snapshot, '$m30');
     expect(page.events.map((e) => e.event_id)).toEqual(all.slice(19, 29).map((e) => e.event_id));
     expect(api.calls).toEqual(['context $m30', 'messages b 29']);

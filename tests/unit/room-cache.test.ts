@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HomeserverUnavailable, MatrixApiError, NotFound, RoomForbidden } from '../../src/matrix/errors.js';
 import type { MatrixEvent } from '../../src/matrix/events.js';
-import type { RoomApi, TimelineChunk } from '../../src/matrix/rooms.js';
+import type { TimelineChunk } from '../../src/matrix/rooms.js';
+import type { SnapshotSource } from '../../src/rooms/homeserver.js';
 import { RoomCache } from '../../src/rooms/cache.js';
 import { RoomEpochs, type EpochChange } from '../../src/rooms/epochs.js';
 import { recordedMessages, recordedState } from '../support/recorded.js';
@@ -62,8 +63,8 @@ class FakeApi {
     return this.published;
   }
 
-  asApi(): RoomApi {
-    return { stateAt: this.stateAt.bind(this), messages: this.messages.bind(this), roomExists: this.roomExists.bind(this), isPublished: this.isPublished.bind(this), historyVisibility: this.historyVisibility.bind(this) } as unknown as RoomApi;
+  asApi(): SnapshotSource {
+    return { stateAt: this.stateAt.bind(this), messages: this.messages.bind(this), roomExists: this.roomExists.bind(this), isPublished: this.isPublished.bind(this), historyVisibility: this.historyVisibility.bind(this) };
   }
 }
 
