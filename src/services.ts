@@ -11,6 +11,7 @@ import { DayArchive } from './rooms/days.js';
 import { RoomEpochs } from './rooms/epochs.js';
 import { dropWhatRoomsTakeBack } from './rooms/takedown.js';
 import { RoomReader } from './rooms/reader.js';
+import { AboutLoader } from './rooms/about.js';
 import { RoomResolver } from './rooms/resolver.js';
 import { WidgetStateLookup } from './rooms/widget-state.js';
 import { Denylist } from './rooms/denylist.js';
@@ -116,7 +117,7 @@ export function createServices(config: Config, log: Logger, production: boolean)
         })
       : undefined;
   const caches = [rooms.cache, resolver.cache, reader.cache, days.chunks, days.indexer.indexes, widgetState.cache, pages, directory.cache, listedRooms.cache];
-  return { config, log, renderer, client, directory, media, session, rooms, reader, resolver, widgetState, days, pages, listedRooms, caches, upstreamListeners, assets, archive, backfill };
+  return { config, log, renderer, client, directory, media, session, rooms, reader, about: new AboutLoader(reader), resolver, widgetState, days, pages, listedRooms, caches, upstreamListeners, assets, archive, backfill };
 }
 
 /**

@@ -1,8 +1,10 @@
+import type { MatrixEvent } from '../matrix/events.js';
+import type { DayPageData } from '../rooms/days.js';
+import { buildDiscussion, type DiscussionData } from './discussion.js';
 import { dayLabel } from './events/format.js';
-import type { DiscussionData } from './discussion.js';
 import type { PageMeta } from './page.js';
-import type { RoomContext } from './room.js';
-import type { TimelineView } from './timeline.js';
+import { describeRoom, roomMeta, type RoomContext, type SiteContext } from './room.js';
+import { buildTimeline, isVisible, type TimelineView } from './timeline.js';
 import { dayPath } from './urls.js';
 
 export interface DayPageView {
@@ -21,6 +23,64 @@ export interface DayPageView {
   pageLinks: Array<{ href: string; number: number; current: boolean }>;
   /** schema.org data: the day's first message as the posting, the rest as comments. */
   discussion: DiscussionData | undefined;
+}
+
+/** A day the room has no messages on, between two that have: a 404 with the way on. */
+export interface DayEmptyView {
+  meta: PageMeta;
+  room: RoomContext;
+  day: string;
+  label: string;
+  previousDay: { href: string; label: string } | undefined;
+  nextDay: { href: string; label: string } | undefined;
+}
+
+export function buildEmptyDayPage(room: RoomContext, site: SiteContext, day: string, around: { previousDay: string | undefined; nextDay: string | undefined }): DayEmptyView {
+  const meta = roomMeta(room, site, { title: `${room.name}: no messages on ${day}`, path: dayPath(room.ref, day), description: describeRoom(room, []) });
+  return {
+    meta: { ...meta, noindex: true, canonical: undefined },
+    room,
+    day,
+    label: dayLabel(dayNoon(day)),
+    previousDay: dayLink(room.ref, around.previousDay),
+    nextDay: dayLink(room.ref, around.nextDay),
+  };
+}
+
+/** One page of a day. `related` are events known around it (the snapshot's window), for replies. */
+export function buildDayPage(room: RoomContext, site: SiteContext, data: DayPageData, related: readonly MatrixEvent[]): DayPageView {
+  const { day } = data;
+  const timeline = buildTimeline({
+    roomId: room.roomId,
+    roomRef: room.ref,
+    events: data.events,
+    related: [...data.dayEvents, ...related],
+    members: data.members,
+    mode: 'main',
+    dayLinks: false,
+  });
+  const label = dayLabel(dayNoon(day));
+  const links = dayPageLinks(room.ref, day, data.page, data.pages);
+  const bodies = data.events.flatMap((e) => (typeof e.content['body'] === 'string' && isVisible(e, 'main') ? [e.content['body']] : [])).slice(0, 3);
+  return {
+    meta: roomMeta(room, site, {
+      title: `${room.name}: ${label}${data.pages > 1 ? `, page ${data.page}` : ''}`,
+      path: dayPath(room.ref, day, data.page),
+      description: describeRoom({ ...room, topic: undefined }, bodies),
+      prev: links.previousPage ?? (data.page === 1 ? dayLink(room.ref, data.previousDay)?.href : undefined),
+      next: links.nextPage ?? dayLink(room.ref, data.nextDay)?.href,
+    }),
+    room,
+    day,
+    label,
+    page: data.page,
+    pages: data.pages,
+    timeline,
+    previousDay: dayLink(room.ref, data.previousDay),
+    nextDay: dayLink(room.ref, data.nextDay),
+    ...links,
+    discussion: buildDiscussion({ timeline, publicUrl: site.publicUrl, pagePath: dayPath(room.ref, day, data.page), headline: `${room.name}: ${label}` }),
+  };
 }
 
 /** Noon UTC of a YYYY-MM-DD day, for labels that must not slip to a neighbouring day. */

@@ -11,6 +11,7 @@ import type { RoomCache } from '../rooms/cache.js';
 import type { DayArchive } from '../rooms/days.js';
 import type { DirectoryService, ListedRooms } from '../rooms/directory.js';
 import type { RoomReader } from '../rooms/reader.js';
+import type { AboutLoader } from '../rooms/about.js';
 import type { RoomResolver } from '../rooms/resolver.js';
 import type { WidgetStateLookup } from '../rooms/widget-state.js';
 import { publicDir } from '../paths.js';
@@ -54,6 +55,7 @@ export interface AppDeps {
   media: MediaFetcherOptions;
   rooms: RoomCache;
   reader: RoomReader;
+  about: AboutLoader;
   resolver: RoomResolver;
   widgetState: WidgetStateLookup;
   days: DayArchive;
@@ -115,7 +117,7 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
   app.use(roomRoutes(roomDeps));
   app.use(feedRoutes(roomDeps));
   app.use(dayRoutes({ ...roomDeps, days: deps.days }));
-  app.use(roomAboutRoutes({ ...roomDeps, membersPageSize: deps.config.membersPageSize }));
+  app.use(roomAboutRoutes({ ...roomDeps, about: deps.about, membersPageSize: deps.config.membersPageSize }));
   app.use(archivePageRoutes({ ...roomDeps, archive: deps.archive, freshnessMs: deps.config.freshnessMs }));
   app.use(
     searchRoutes({

@@ -1,39 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../log.js';
 import { NotFound, RateLimited, ViewerError, HomeserverUnavailable } from '../matrix/errors.js';
-import type { PageMeta } from '../view/page.js';
+import { buildErrorView } from '../view/error.js';
 import { sendHtml, type Renderer } from './render.js';
-
-const HEADINGS: Record<number, string> = {
-  400: 'That address is not valid',
-  403: 'This room cannot be shown',
-  404: 'Not found',
-  429: 'Too many requests',
-  500: 'Something went wrong',
-  502: 'The homeserver gave a bad answer',
-  503: 'The homeserver is unavailable',
-  504: 'The homeserver took too long',
-};
-
-export interface ErrorView {
-  meta: PageMeta;
-  status: number;
-  heading: string;
-  explanation: string;
-  retryAfter: number | undefined;
-}
-
-export function buildErrorView(status: number, explanation: string, siteName: string, retryAfter?: number): ErrorView {
-  const heading = HEADINGS[status] ?? 'Something went wrong';
-  return {
-    // Error pages are never indexed and have no canonical URL.
-    meta: { title: `${heading} · ${siteName}`, description: explanation, canonical: undefined, noindex: true },
-    status,
-    heading,
-    explanation,
-    retryAfter,
-  };
-}
 
 export function notFoundHandler(): RequestHandler {
   return (_req, _res, next) => next(new NotFound('There is no page at this address.'));
@@ -60,7 +29,7 @@ export function errorHandler(renderer: Renderer, log: Logger): ErrorRequestHandl
     if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
     res.set('Cache-Control', 'no-store');
     res.set('X-Robots-Tag', 'noindex');
-    sendHtml(res, status, renderer.page('error', buildErrorView(status, explanation, renderer.site.name, retryAfter)));
+    sendHtml(res, status, renderer.render('error', buildErrorView(status, explanation, renderer.site.name, retryAfter)));
   };
 }
 

@@ -19,3 +19,10 @@ const SERVER_NAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za
 export function isServerName(value: string): boolean {
   return value.length <= 255 && SERVER_NAME.test(value);
 }
+
+/** `?page=`: absent is page 1; anything but a whole number from 1 (six digits at most) is a 400. */
+export function pageParam(value: unknown): number {
+  if (value === undefined) return 1;
+  if (typeof value !== 'string' || !/^[1-9]\d{0,5}$/.test(value)) throw new BadRequest('The page number must be a whole number from 1.');
+  return Number(value);
+}

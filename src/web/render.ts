@@ -1,7 +1,7 @@
 import { Eta } from 'eta';
 import type { Response } from 'express';
 import { templatesDir } from '../paths.js';
-import type { PageMeta } from '../view/page.js';
+import type { Views } from '../view/views.js';
 
 export interface SiteInfo {
   name: string;
@@ -13,8 +13,8 @@ export interface SiteInfo {
 }
 
 export interface Renderer {
-  /** Renders a page template with its view model; the layout gets `meta` and `site`. */
-  page(template: string, view: { meta: PageMeta }, extra?: Record<string, unknown>): string;
+  /** Renders the page template `name` with its view; the layout gets `meta` and `site`. */
+  render<K extends keyof Views>(name: K, view: Views[K]): string;
   readonly site: SiteInfo;
 }
 
@@ -26,8 +26,8 @@ export function createRenderer(site: SiteInfo, production: boolean): Renderer {
   const eta = new Eta({ views: templatesDir, autoEscape: true, cache: production, autoTrim: [false, 'nl'] });
   return {
     site,
-    page(template, view, extra = {}) {
-      return eta.render(`./${template}`, { ...extra, view, meta: view.meta, site });
+    render(name, view) {
+      return eta.render(`./${name}`, { view, meta: view.meta, site });
     },
   };
 }

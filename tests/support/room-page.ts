@@ -51,5 +51,5 @@ export function renderRoomPage(
     children: [],
     pins: [],
   };
-  return { html: renderer.page('room', view), timeline };
+  return { html: renderer.render('room', view), timeline };
 }

@@ -107,7 +107,7 @@ describe('ReadThroughCache', () => {
     await cache.get('k', 10, async () => 1);
     await tick(20);
     const slow = deferred<number>();
-    await expect(cache.get('k', 10, () => slow.promise)).resolves.toBe(1);
+    await expect(cache.get('k', TTL, () => slow.promise)).resolves.toBe(1);
     slow.resolve(2);
     await tick();
     expect(cache.peek('k')).toBe(2);
@@ -117,7 +117,7 @@ describe('ReadThroughCache', () => {
     const cache = new ReadThroughCache<number>({ name: 't', maxBytes: 1_000_000, serveStaleAfterMs: 0 });
     await cache.get('k', 10, async () => 1);
     await tick(20);
-    await expect(cache.get('k', 10, async () => 2)).resolves.toBe(1);
+    await expect(cache.get('k', TTL, async () => 2)).resolves.toBe(1);
     await tick();
     expect(cache.peek('k')).toBe(2);
   });

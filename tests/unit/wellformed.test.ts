@@ -136,7 +136,7 @@ describe('through the edge', () => {
     );
     expect(view.rooms.length).toBe(page.rooms.length);
     expect(view.rooms.every((r) => r.href.startsWith('/room/'))).toBe(true);
-    expect(ILL_FORMED.test(renderer.page('directory', view))).toBe(false);
+    expect(ILL_FORMED.test(renderer.render('directory', view))).toBe(false);
   });
 });
 
@@ -157,7 +157,7 @@ describe('straight into the builders, past the edge', () => {
     const ctx = { publicUrl: 'http://viewer.test', indexing: true, siteName: 'S', defaultServer: 'hs.example', widgetState };
     const view = buildDirectoryView({ rooms, nextBatch: BAD[0], prevBatch: BAD[1], totalEstimate: 1 }, { search: BAD[0], since: BAD[1] }, ctx);
     expect(view.rooms.length).toBe(rooms.length);
-    expect(() => renderer.page('directory', view)).not.toThrow();
+    expect(() => renderer.render('directory', view)).not.toThrow();
     const children: HierarchyRoom[] = rooms.map((r) => ({ ...r, childrenState: [] }));
     expect(buildSpaceChildren(children).length).toBe(rooms.length);
   });

@@ -31,7 +31,7 @@ export function archivePageRoutes(deps: ArchivePageDeps): Router {
     const rooms = new Map([[room.roomId, room.ref]]);
     const [counts, coverage] = await Promise.all([archive.store.calendar(room.roomId), loadCoverage(archive, rooms, { freshnessMs: deps.freshnessMs })]);
     const view = buildCalendarPage(room, deps.site, counts, coverage);
-    sendPage(req, res, deps.renderer.page('calendar', view), { ...deps.cache.live, noindex: view.meta.noindex });
+    sendPage(req, res, deps.renderer.render('calendar', view), { ...deps.cache.live, noindex: view.meta.noindex });
   });
 
   router.get('/room/:ref/threads', async (req, res) => {
@@ -46,7 +46,7 @@ export function archivePageRoutes(deps: ArchivePageDeps): Router {
     const [list, coverage] = await Promise.all([archive.store.threads(room.roomId, THREADS_PER_PAGE, (page - 1) * THREADS_PER_PAGE), loadCoverage(archive, rooms, { freshnessMs: deps.freshnessMs })]);
     if (page > 1 && list.threads.length === 0) throw new NotFound('There are not that many pages of threads.');
     const view = buildThreadsPage(room, deps.site, list, page, THREADS_PER_PAGE, coverage);
-    sendPage(req, res, deps.renderer.page('threads', view), { ...deps.cache.live, noindex: view.meta.noindex });
+    sendPage(req, res, deps.renderer.render('threads', view), { ...deps.cache.live, noindex: view.meta.noindex });
   });
 
   return router;

@@ -31,7 +31,7 @@ export function directoryRoutes(deps: DirectoryRouteDeps): Router {
     const page = await deps.directory.page(query);
     const widgetState = await deps.widgetState.forRooms(page.rooms.map((r) => r.roomId), 1500);
     const view = buildDirectoryView(page, query, { ...deps.context, widgetState });
-    sendPage(req, res, deps.renderer.page('directory', view), { ...deps.freshness, noindex: view.meta.noindex });
+    sendPage(req, res, deps.renderer.render('directory', view), { ...deps.freshness, noindex: view.meta.noindex });
   });
   return router;
 }

@@ -66,7 +66,7 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
     const children = room.isSpace && options.latest ? buildSpaceChildren(await deps.reader.children(snapshot).catch(() => [])) : [];
     const related = [...snapshot.timeline, ...replyTargets, ...pinTargets];
     const view = buildTimelinePage({ ...options, room, site: deps.site, page, related, children, pinned });
-    return deps.renderer.page('room', view);
+    return deps.renderer.render('room', view);
   }
 
   router.get('/room/:ref', async (req, res) => {

@@ -61,7 +61,7 @@ export function searchRoutes(deps: SearchRouteDeps): Router {
 
   router.get('/search', async (req, res) => {
     const view = await directoryView(req);
-    sendPage(req, res, deps.renderer.page('search', view), { ...deps.cache.live, noindex: true });
+    sendPage(req, res, deps.renderer.render('search', view), { ...deps.cache.live, noindex: true });
   });
 
   router.get('/search.atom', async (req, res) => {
@@ -81,7 +81,7 @@ export function searchRoutes(deps: SearchRouteDeps): Router {
     const load = await run(archive, rooms, form, page);
     const coverage = load?.coverage ?? (await loadCoverage(archive, rooms, { freshnessMs: deps.freshnessMs }));
     const view = buildSearchPage({ site: deps.site, room: { ref: room.ref, name: room.name }, form, hits: load?.hits ?? [], total: load?.total ?? 0, capped: load?.capped ?? false, page, pageSize: RESULTS_PER_PAGE, coverage, asked: load !== undefined });
-    sendPage(req, res, deps.renderer.page('search', view), { ...deps.cache.live, noindex: true });
+    sendPage(req, res, deps.renderer.render('search', view), { ...deps.cache.live, noindex: true });
   });
 
   return router;

@@ -1,0 +1,84 @@
+import type { InfoData, MembersData, WidgetsData } from '../rooms/about.js';
+import { buildPins, type PinView } from './events/pins.js';
+import { buildInfo, type InfoView } from './info.js';
+import { buildMembers, memberNames, paginateMembers, partialNote, type MembersPage } from './members.js';
+import type { PageMeta } from './page.js';
+import { roomMeta, widgetDetails, type RoomContext, type SiteContext, type WidgetDetailView } from './room.js';
+import { buildSpaceChildren, type SpaceChildView } from './space.js';
+import { buildTransparency, type TakedownBudget, type TransparencyView } from './transparency.js';
+import { roomPath, roomSubPath } from './urls.js';
+
+export interface InfoPageView {
+  meta: PageMeta;
+  room: RoomContext;
+  info: InfoView;
+  transparency: TransparencyView;
+  pins: PinView[];
+  children: SpaceChildView[];
+}
+
+export interface MembersPageView {
+  meta: PageMeta;
+  room: RoomContext;
+  page: MembersPage;
+}
+
+export interface WidgetsPageView {
+  meta: PageMeta;
+  room: RoomContext;
+  widgets: WidgetDetailView[];
+  latestHref: string;
+}
+
+/** `budget`: how long a takedown takes to leave this viewer and a CDN, for the transparency block. */
+export function buildInfoPage(room: RoomContext, site: SiteContext, data: InfoData, budget: TakedownBudget): InfoPageView {
+  const list = data.members;
+  const names = memberNames(data.profiles);
+  const membership = { joinedCount: list?.joinedCount, servers: data.servers, listedOf: list && !list.complete ? list.events.length : undefined };
+  return {
+    meta: roomMeta(room, site, {
+      title: `${room.name}: room details`,
+      path: roomSubPath(room.ref, 'info'),
+      // Not the topic again: that describes the room's main page.
+      description: `Details of the Matrix room ${room.name}: addresses, version, join rules, encryption, members, widgets and how to join.`,
+    }),
+    room,
+    info: buildInfo(data.snapshot.state, names, membership),
+    transparency: buildTransparency(data.snapshot.state, { ref: room.ref, published: !room.unlisted, indexing: site.indexing, budget, names }),
+    pins: buildPins(data.pinned, [...data.snapshot.timeline, ...data.pinTargets], (userId) => names.get(userId) ?? userId, room.ref),
+    children: room.isSpace ? buildSpaceChildren(data.children) : [],
+  };
+}
+
+export function buildMembersPage(room: RoomContext, site: SiteContext, data: MembersData, pageNumber: number, pageSize: number): MembersPageView {
+  const list = data.members;
+  const all = buildMembers(list.events, data.snapshot.state.powerLevels, !list.complete);
+  const note = list.complete ? undefined : partialNote(list.joinedCount, list.events.length);
+  const page = paginateMembers(all, room.ref, pageNumber, pageSize, { note, total: list.joinedCount });
+  return {
+    meta: roomMeta(room, site, {
+      title: `${room.name}: members${page.page > 1 ? `, page ${page.page}` : ''}`,
+      path: page.page > 1 ? `${roomSubPath(room.ref, 'members')}?page=${page.page}` : roomSubPath(room.ref, 'members'),
+      description: `The ${page.total} members of the Matrix room ${room.name}.`,
+      prev: page.prevHref,
+      next: page.nextHref,
+      // Member lists are about people, not content: never indexed.
+      noindex: true,
+    }),
+    room,
+    page,
+  };
+}
+
+export function buildWidgetsPage(room: RoomContext, site: SiteContext, data: WidgetsData): WidgetsPageView {
+  return {
+    meta: roomMeta(room, site, {
+      title: `${room.name}: widgets`,
+      path: roomSubPath(room.ref, 'widgets'),
+      description: `The ${room.widgets.length} widgets of the Matrix room ${room.name}, as links that open without JavaScript.`,
+    }),
+    room,
+    widgets: widgetDetails(room.widgets, memberNames(data.profiles)),
+    latestHref: roomPath(room.ref),
+  };
+}
