@@ -30,6 +30,7 @@ import type { Homeserver } from './rooms/homeserver.js';
 import { describeForArchive } from './view/archive-text.js';
 
 export interface Services extends AppDeps {
+  client: HomeserverClient;
   session: Session;
   upstreamListeners: UpstreamListener[];
   /** Runs only where the configuration allows it; start() after the archive's migrate(). */
@@ -56,40 +57,14 @@ export function createServices(config: Config, log: Logger, production: boolean)
     },
   });
   const denylist = new Denylist(config.denylist);
-  // CACHE_MAX_MB bounds every cache together: snapshots 70 %, timeline pages, member lists
-  // and reply targets 10 %, the day archive 10 %, rendered pages 6 %, directory pages 2 %,
-  // widget counts 2 %.
-  const share = (fraction: number): number => Math.floor(config.cacheMaxBytes * fraction);
   const roomApi = new RoomApi(client);
   const store = createStore(config.archive);
   const archive = store ? new Archive(store, { describe: describeForArchive, onError: (error, what) => log.warn({ err: error, what }, 'archive write failed') }) : undefined;
   // With the archive on, everything read from the homeserver is written to it on the way.
   const api: Homeserver = archive ? recordingHomeserver(roomApi, archive) : roomApi;
-  // Every cache derived from a room carries the room's epoch (rooms/epochs.ts).
-  const epochs = new RoomEpochs();
-  const directory = new DirectoryService(api, {
-    epochs,
-    pageSize: config.directoryPageSize,
-    denylist,
-    // The listing is read again as often as rooms are, so a room taken out leaves it as fast.
-    ttlMs: config.freshnessMs,
-    maxBytes: share(0.02),
-  });
-  const rooms = new RoomCache(api, {
-    maxBytes: share(0.7),
-    freshnessMs: config.freshnessMs,
-    reloadAfterMs: config.cacheTtlMs,
-    epochs,
-  });
-  const reader = new RoomReader(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1) });
-  const resolver = new RoomResolver(api, denylist);
-  const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), chunkBudget: 20, epochs, archive });
-  const widgetState = new WidgetStateLookup(api, rooms, share(0.02));
-  const pages = createPageCache(share(0.06));
-  // The sitemaps' room list: the whole directory, walked at most once a minute (it is long);
-  // a room the viewer has seen taken back leaves it at once.
-  const listedRooms = new ListedRooms(api, { denylist, epochs, ttlMs: Math.max(config.freshnessMs, 60_000) });
-  dropWhatRoomsTakeBack(epochs, { derived: [reader.cache, pages], withdrawn: [widgetState.cache], archive, log });
+  const room = createRoomServices(api, config, denylist, archive);
+  const { rooms, listedRooms } = room;
+  dropWhatRoomsTakeBack(room.epochs, { derived: [room.reader.cache, room.pages], withdrawn: [room.widgetState.cache], archive, log });
   const media: MediaFetcherOptions = { baseUrl: config.homeserverUrl, session, timeoutMs: config.upstreamTimeoutMs };
   const assets = loadStaticAssets(publicDir);
   const renderer = createRenderer(
@@ -116,8 +91,7 @@ export function createServices(config: Config, log: Logger, production: boolean)
           onError: (error, roomId) => log.warn({ err: error, roomId }, 'backfill call failed'),
         })
       : undefined;
-  const caches = [rooms.cache, resolver.cache, reader.cache, days.chunks, days.indexer.indexes, widgetState.cache, pages, directory.cache, listedRooms.cache];
-  return { config, log, renderer, client, directory, media, session, rooms, reader, about: new AboutLoader(reader), resolver, widgetState, days, pages, listedRooms, caches, upstreamListeners, assets, archive, backfill };
+  return { config, log, renderer, client, ...room, media, session, upstreamListeners, assets, archive, backfill };
 }
 
 /**
@@ -136,4 +110,44 @@ export async function discoverServerName(client: HomeserverClient, fallback: str
   } catch {
     return fallback;
   }
+}
+
+type RoomServiceConfig = Pick<Config, 'cacheMaxBytes' | 'directoryPageSize' | 'freshnessMs' | 'cacheTtlMs' | 'timelinePageSize'>;
+export type RoomServices = Pick<AppDeps, 'directory' | 'rooms' | 'reader' | 'about' | 'resolver' | 'widgetState' | 'days' | 'pages' | 'listedRooms' | 'caches'> & { epochs: RoomEpochs };
+
+/**
+ * rooms/ over any Homeserver: the real one (RoomApi, recorded into the archive) or a test's
+ * fake, so the whole app can be built without a homeserver.
+ */
+export function createRoomServices(api: Homeserver, config: RoomServiceConfig, denylist: Denylist, archive?: Archive): RoomServices {
+  // CACHE_MAX_MB bounds every cache together: snapshots 70 %, timeline pages, member lists
+  // and reply targets 10 %, the day archive 10 %, rendered pages 6 %, directory pages 2 %,
+  // widget counts 2 %.
+  const share = (fraction: number): number => Math.floor(config.cacheMaxBytes * fraction);
+  // Every cache derived from a room carries the room's epoch (rooms/epochs.ts).
+  const epochs = new RoomEpochs();
+  const directory = new DirectoryService(api, {
+    epochs,
+    pageSize: config.directoryPageSize,
+    denylist,
+    // The listing is read again as often as rooms are, so a room taken out leaves it as fast.
+    ttlMs: config.freshnessMs,
+    maxBytes: share(0.02),
+  });
+  const rooms = new RoomCache(api, {
+    maxBytes: share(0.7),
+    freshnessMs: config.freshnessMs,
+    reloadAfterMs: config.cacheTtlMs,
+    epochs,
+  });
+  const reader = new RoomReader(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1) });
+  const resolver = new RoomResolver(api, denylist);
+  const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), chunkBudget: 20, epochs, archive });
+  const widgetState = new WidgetStateLookup(api, rooms, share(0.02));
+  const pages = createPageCache(share(0.06));
+  // The sitemaps' room list: the whole directory, walked at most once a minute (it is long);
+  // a room the viewer has seen taken back leaves it at once.
+  const listedRooms = new ListedRooms(api, { denylist, epochs, ttlMs: Math.max(config.freshnessMs, 60_000) });
+  const caches = [rooms.cache, resolver.cache, reader.cache, days.chunks, days.indexer.indexes, widgetState.cache, pages, directory.cache, listedRooms.cache];
+  return { directory, rooms, reader, about: new AboutLoader(reader), resolver, widgetState, days, pages, listedRooms, caches, epochs };
 }

@@ -50,7 +50,8 @@ export interface AppDeps {
   };
   log: Logger;
   renderer: Renderer;
-  client: HomeserverClient;
+  /** For /readyz: whether the homeserver answered lately. */
+  client: Pick<HomeserverClient, 'health' | 'load' | 'budget'>;
   directory: DirectoryService;
   media: MediaFetcherOptions;
   rooms: RoomCache;

@@ -6,7 +6,7 @@ import type { HomeserverClient } from '../../matrix/client.js';
  * homeserver, so a homeserver outage does not get healthy dynos restarted). `/readyz` says
  * whether the homeserver answered lately.
  */
-export function healthRoutes(deps: { client: HomeserverClient }): Router {
+export function healthRoutes(deps: { client: Pick<HomeserverClient, 'health' | 'load'> }): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').type('text/plain').send('ok\n');
