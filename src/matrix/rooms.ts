@@ -50,10 +50,11 @@ export interface RelationsPage {
   nextBatch: string | undefined;
 }
 
-/** A room in a space's hierarchy: the directory's summary of it, and its own child links. */
-export interface HierarchyRoom extends PublicRoom {
-  childrenState: MatrixEvent[];
-}
+/**
+ * A room in a space's hierarchy: the directory's summary of it. Its `children_state` (stripped
+ * events, without event IDs) is not read: the pages list children, not their child links.
+ */
+export type HierarchyRoom = PublicRoom;
 
 export interface HierarchyPage {
   rooms: HierarchyRoom[];
@@ -108,7 +109,7 @@ export function parseHierarchy(raw: unknown): HierarchyPage {
   const rooms: HierarchyRoom[] = [];
   for (const entry of raw['rooms']) {
     const room = parsePublicRoom(entry);
-    if (room && isRecord(entry)) rooms.push({ ...room, childrenState: parseEvents(entry['children_state']) });
+    if (room) rooms.push(room);
   }
   return { rooms, nextBatch: optionalString(raw['next_batch']) };
 }
