@@ -57,6 +57,10 @@ export class MemoryHomeserver implements Homeserver {
   async stateAt(roomId: string): Promise<MatrixEvent[]> {
     return this.room(roomId).state.filter((e) => e.type !== 'm.room.member');
   }
+  async historyVisibility(roomId: string): Promise<string | undefined> {
+    const event = this.room(roomId).state.find((e) => e.type === 'm.room.history_visibility');
+    return typeof event?.content['history_visibility'] === 'string' ? event.content['history_visibility'] : undefined;
+  }
   async currentState(roomId: string): Promise<MatrixEvent[]> {
     return this.stateAt(roomId);
   }
