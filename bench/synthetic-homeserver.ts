@@ -128,6 +128,18 @@ export function syntheticHandler(rooms: number, bigRooms = 24): (req: IncomingMe
     }
     match = /^\/directory\/list\/room\/(.+)$/.exec(path);
     if (match) return json(res, 200, { visibility: 'public' });
+    // The cold load's other two calls: the current visibility, and the non-member state at the
+    // newest event (Synapse's /context with lazily loaded members).
+    match = /^\/rooms\/([^/]+)\/(state\/m\.room\.history_visibility\/?|context\/[^/]+)$/.exec(path);
+    if (match) {
+      const index = roomIndex(decodeURIComponent(match[1]!), rooms);
+      if (index === undefined) return json(res, 403, { errcode: 'M_FORBIDDEN', error: 'Guest access not allowed' });
+      const room = generateRoom(index);
+      if (match[2]!.startsWith('state')) return json(res, 200, { history_visibility: 'world_readable' });
+      const nonMember = room.state.filter((e) => e['type'] !== 'm.room.member');
+      const newest = [...room.timeline].sort((a, b) => Number(b['origin_server_ts']) - Number(a['origin_server_ts']))[0];
+      return json(res, 200, { event: newest, events_before: [], events_after: [], state: nonMember, start: 'c0', end: 'c1' });
+    }
     match = /^\/rooms\/([^/]+)\/(state|messages|members|initialSync)$/.exec(path);
     if (match) {
       const index = roomIndex(decodeURIComponent(match[1]!), rooms);
