@@ -1,4 +1,4 @@
-import { BadRequest } from '../matrix/errors.js';
+import { BadRequest } from '../errors.js';
 
 /** What a reader typed, parsed: words and "quoted phrases" that must all match, and a sender. */
 export interface ParsedQuery {

@@ -1,4 +1,4 @@
-import { BadGateway, HomeserverTimeout } from './errors.js';
+import { BadGateway, HomeserverTimeout } from '../errors.js';
 
 /** The homeserver's answer passed the byte bound: the call stopped there. */
 export class AnswerTooLarge extends BadGateway {

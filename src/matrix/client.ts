@@ -1,12 +1,7 @@
 import { ClientPrefix, ConnectionError, HTTPError, MatrixError, MatrixHttpApi, Method, parseErrorResponse, TypedEventEmitter } from 'matrix-js-sdk';
 import type { Logger } from '../log.js';
-import {
-  BadGateway,
-  HomeserverTimeout,
-  HomeserverUnavailable,
-  MatrixApiError,
-  RateLimited,
-} from './errors.js';
+import { BadGateway, HomeserverTimeout, HomeserverUnavailable, RateLimited } from '../errors.js';
+import { MatrixApiError } from './errors.js';
 import { boundedFetch, ByteBudget } from './bounded-fetch.js';
 import { Limiter } from './limiter.js';
 import { quietSdkLogger } from './sdk-logger.js';

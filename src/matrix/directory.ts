@@ -1,5 +1,5 @@
 import type { HomeserverClient } from './client.js';
-import { BadGateway } from './errors.js';
+import { BadGateway } from '../errors.js';
 import { isRecord } from './events.js';
 import { isRoomAlias, isRoomId } from './ids.js';
 import { wellFormedJson } from './wellformed.js';

@@ -1,4 +1,4 @@
-import { BadGateway, HomeserverTimeout, HomeserverUnavailable } from './errors.js';
+import { BadGateway, HomeserverTimeout, HomeserverUnavailable } from '../errors.js';
 import { isRecord } from './events.js';
 import { GuestAccessUnavailable, type GuestRegistrar } from './session.js';
 

@@ -1,4 +1,4 @@
-import { HomeserverUnavailable } from './errors.js';
+import { HomeserverUnavailable } from '../errors.js';
 
 /**
  * Caps concurrent calls to the homeserver and bounds the queue behind them, so a hung

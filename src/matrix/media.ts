@@ -1,4 +1,4 @@
-import { HomeserverTimeout, HomeserverUnavailable, NotFound, BadGateway, RateLimited } from './errors.js';
+import { HomeserverTimeout, HomeserverUnavailable, NotFound, BadGateway, RateLimited } from '../errors.js';
 import type { Session } from './session.js';
 
 export interface MediaRequest {

@@ -1,6 +1,7 @@
 import type { HomeserverClient } from './client.js';
 import { fetchPublicRooms, parsePublicRoom, type PublicRoom, type PublicRoomsPage, type PublicRoomsQuery } from './directory.js';
-import { BadGateway, MatrixApiError } from './errors.js';
+import { BadGateway } from '../errors.js';
+import { MatrixApiError } from './errors.js';
 import { isRecord, parseEvent, parseEvents, type MatrixEvent } from './events.js';
 import { readArray } from './json-array-stream.js';
 import { wellFormedText } from './wellformed.js';

@@ -1,4 +1,4 @@
-import { BadGateway, HomeserverUnavailable } from './errors.js';
+import { BadGateway, HomeserverUnavailable } from '../errors.js';
 
 export interface GuestRegistrar {
   /** POST /register?kind=guest without a token; returns the new access token. */

@@ -1,4 +1,5 @@
-import { BadGateway, MatrixApiError, NotFound, RoomForbidden, type ViewerError } from '../matrix/errors.js';
+import { BadGateway, NotFound, RoomForbidden, type ViewerError } from '../errors.js';
+import { MatrixApiError } from '../matrix/errors.js';
 import type { MatrixEvent } from '../matrix/events.js';
 import { stampEpoch } from './changes.js';
 import { RoomEpochs } from './epochs.js';

@@ -1,4 +1,4 @@
-import { HomeserverUnavailable } from '../matrix/errors.js';
+import { HomeserverUnavailable } from '../errors.js';
 import type { MatrixEvent } from '../matrix/events.js';
 import type { TimelineChunk } from '../matrix/rooms.js';
 import type { DaySource } from './homeserver.js';

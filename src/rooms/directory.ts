@@ -1,5 +1,5 @@
 import type { PublicRoom, PublicRoomsPage, PublicRoomsQuery } from '../matrix/directory.js';
-import { BadRequest, HomeserverTimeout, HomeserverUnavailable, RateLimited } from '../matrix/errors.js';
+import { BadRequest, HomeserverTimeout, HomeserverUnavailable, RateLimited } from '../errors.js';
 import type { Denylist } from './denylist.js';
 import type { RoomEpochs } from './epochs.js';
 import type { DirectorySource } from './homeserver.js';

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { BadGateway, HomeserverTimeout, HomeserverUnavailable, NotFound, RateLimited, RoomForbidden } from '../matrix/errors.js';
+import { BadGateway, HomeserverTimeout, HomeserverUnavailable, NotFound, RateLimited, RoomForbidden } from '../errors.js';
 import { roomOfKey } from './epochs.js';
 import { estimateSize } from './snapshot.js';
 

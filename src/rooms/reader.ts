@@ -1,4 +1,5 @@
-import { MatrixApiError, NotFound } from '../matrix/errors.js';
+import { NotFound } from '../errors.js';
+import { MatrixApiError } from '../matrix/errors.js';
 import { isRecord, type MatrixEvent } from '../matrix/events.js';
 import type { HierarchyRoom } from '../matrix/rooms.js';
 import type { TimelineSource } from './homeserver.js';

@@ -1,4 +1,4 @@
-import { NotFound } from '../matrix/errors.js';
+import { NotFound } from '../errors.js';
 import type { RoomRef } from '../matrix/ids.js';
 import type { Denylist } from './denylist.js';
 import type { AliasSource } from './homeserver.js';

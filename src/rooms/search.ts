@@ -2,7 +2,7 @@ import type { Archive } from '../archive/archive.js';
 import { parseDateField, parseQuery } from '../archive/query.js';
 import { completeSince } from '../archive/stretches.js';
 import type { SearchHit } from '../archive/types.js';
-import { BadRequest } from '../matrix/errors.js';
+import { BadRequest } from '../errors.js';
 import type { MatrixEvent } from '../matrix/events.js';
 import { splitPages } from './days.js';
 

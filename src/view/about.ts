@@ -58,7 +58,7 @@ export function buildMembersPage(room: RoomContext, site: SiteContext, data: Mem
   return {
     meta: roomMeta(room, site, {
       title: `${room.name}: members${page.page > 1 ? `, page ${page.page}` : ''}`,
-      path: page.page > 1 ? `${roomSubPath(room.ref, 'members')}?page=${page.page}` : roomSubPath(room.ref, 'members'),
+      path: roomSubPath(room.ref, 'members', { page: page.page > 1 ? page.page : undefined }),
       description: `The ${page.total} members of the Matrix room ${room.name}.`,
       prev: page.prevHref,
       next: page.nextHref,

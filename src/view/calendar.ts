@@ -4,7 +4,7 @@ import type { RoomContext, SiteContext } from './room.js';
 import { roomMeta } from './room.js';
 import type { PageMeta } from './page.js';
 import type { MatrixEvent } from '../matrix/events.js';
-import { dayPath, threadPath } from './urls.js';
+import { dayPath, roomSubPath, threadPath } from './urls.js';
 import { isoTime, utcDateTime } from './events/format.js';
 import { clip } from './page.js';
 import { plainExcerpt } from './html/plain.js';
@@ -78,7 +78,7 @@ export function buildThreadsPage(
   coverage: Coverage,
 ): ThreadsView {
   const pages = Math.max(1, Math.ceil(list.total / perPage));
-  const at = (p: number): string => `${room.links.threads}${p > 1 ? `?page=${p}` : ''}`;
+  const at = (p: number): string => roomSubPath(room.ref, 'threads', { page: p > 1 ? p : undefined });
   return {
     meta: roomMeta(room, site, { title: `${room.name}: threads${page > 1 ? `, page ${page}` : ''}`, path: at(page), description: `Threads in ${room.name}, by latest activity.`, prev: page > 1 ? at(page - 1) : undefined, next: page < pages ? at(page + 1) : undefined }),
     room,

@@ -84,7 +84,7 @@ export function partialNote(joinedCount: number, listed: number): string {
 export function paginateMembers(all: MemberEntry[], ref: string, page: number, pageSize: number, whole: { note?: string | undefined; total?: number } = {}): MembersPage {
   const pages = Math.max(1, Math.ceil(all.length / pageSize));
   const current = Math.min(Math.max(1, page), pages);
-  const href = (n: number): string => (n === 1 ? roomSubPath(ref, 'members') : `${roomSubPath(ref, 'members')}?page=${n}`);
+  const href = (n: number): string => roomSubPath(ref, 'members', { page: n > 1 ? n : undefined });
   return {
     members: all.slice((current - 1) * pageSize, current * pageSize).map(shown),
     note: whole.note,

@@ -3,15 +3,10 @@ import type { Coverage, LocatedHit } from '../rooms/search.js';
 import { dayLabel, isoTime, utcDateTime } from './events/format.js';
 import type { PageMeta } from './page.js';
 import { escapeHtml, trustHtml, type SafeHtml } from './safe-html.js';
-import { dayPath, eventAnchor, eventLink, roomPath } from './urls.js';
+import { dayPath, eventAnchor, eventLink, roomPath, searchFeedPath, searchPath, type SearchQuery } from './urls.js';
 
 /** The search form's fields as the reader sent them, for the form and the page links. */
-export interface SearchForm {
-  q: string;
-  from: string;
-  to: string;
-  sort: 'relevance' | 'new';
-}
+export type SearchForm = SearchQuery;
 
 export interface SearchResultView {
   roomLabel: string;
@@ -74,20 +69,6 @@ export function snippetHtml(snippet: string): SafeHtml {
   return trustHtml(open ? `${out}</mark>` : out);
 }
 
-export function searchQueryString(form: SearchForm, page = 1): string {
-  const params = new URLSearchParams();
-  params.set('q', form.q);
-  if (form.from) params.set('from', form.from);
-  if (form.to) params.set('to', form.to);
-  if (form.sort === 'new') params.set('sort', 'new');
-  if (page > 1) params.set('page', String(page));
-  return params.toString();
-}
-
-export function searchPath(roomRef: string | undefined): string {
-  return roomRef ? `${roomPath(roomRef)}/search` : '/search';
-}
-
 /** The line that says how far the archive reaches, on the search, calendar and thread pages. */
 export function coverageText(c: Coverage): string {
   const messages = `${number(c.messages)} ${c.messages === 1 ? 'message' : 'messages'}`;
@@ -110,14 +91,14 @@ export function buildSearchPage(input: SearchPageInput): SearchPageView {
     : input.total === 0
       ? 'No messages match.'
       : `${input.capped ? 'More than ' : ''}${number(input.total)} ${input.total === 1 ? 'message matches' : 'messages match'}${pages > 1 ? `; page ${input.page} of ${input.capped ? 'many' : number(pages)}` : ''}.`;
-  const link = (page: number): string => `${action}?${searchQueryString(form, page)}`;
+  const link = (page: number): string => searchPath(room?.ref, form, page);
   return {
     meta: {
       title: `${input.asked ? `“${form.q}”: search` : 'Search'} ${where} · ${input.site.siteName}`,
       description: `Search the messages ${where}.`,
       canonical: undefined,
       noindex: true,
-      alternates: input.asked && !room ? [{ href: `/search.atom?${searchQueryString(form)}`, type: 'application/atom+xml', title: `Search “${form.q}”` }] : [],
+      alternates: input.asked && !room ? [{ href: searchFeedPath(form), type: 'application/atom+xml', title: `Search “${form.q}”` }] : [],
     },
     heading: room ? `Search ${room.name}` : 'Search the public rooms',
     action,
@@ -138,7 +119,7 @@ export function buildSearchPage(input: SearchPageInput): SearchPageView {
     prevHref: input.page > 1 ? link(input.page - 1) : undefined,
     nextHref: input.page < pages ? link(input.page + 1) : undefined,
     coverage: coverageText(input.coverage),
-    feedHref: input.asked && !room ? `/search.atom?${searchQueryString(form)}` : undefined,
+    feedHref: input.asked && !room ? searchFeedPath(form) : undefined,
     roomHref: room ? roomPath(room.ref) : undefined,
   };
 }

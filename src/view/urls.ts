@@ -59,8 +59,11 @@ export function roomLink(roomId: string): string | undefined {
   return isRoomId(roomId) ? roomPath(roomId) : undefined;
 }
 
-export function roomSubPath(ref: string, page: 'info' | 'members' | 'widgets' | 'feed.atom'): string {
-  return `${roomPath(ref)}/${page}`;
+/** The pages under a room's path other than its timeline, days, events and threads. */
+export type RoomSubPage = 'info' | 'members' | 'widgets' | 'feed.atom' | 'search' | 'calendar' | 'threads';
+
+export function roomSubPath(ref: string, page: RoomSubPage, query: Record<string, string | number | undefined> = {}): string {
+  return withQuery(`${roomPath(ref)}/${page}`, query);
 }
 
 export function eventPath(ref: string, eventId: string): string {
@@ -97,6 +100,48 @@ export function threadPath(ref: string, rootId: string): string {
 export function dayPath(ref: string, day: string, page = 1): string {
   const [yyyy, mm, dd] = day.split('-');
   return withQuery(`${roomPath(ref)}/date/${yyyy}/${mm}/${dd}`, { page: page > 1 ? page : undefined });
+}
+
+/** The search form's fields, as they appear in a search's address. */
+export interface SearchQuery {
+  q: string;
+  from: string;
+  to: string;
+  sort: 'relevance' | 'new';
+}
+
+/** The query string of a search: `q` always (a search without words is still the form), the rest when set. */
+export function searchQueryString(form: SearchQuery, page = 1): string {
+  const params = new URLSearchParams();
+  params.set('q', form.q);
+  if (form.from) params.set('from', form.from);
+  if (form.to) params.set('to', form.to);
+  if (form.sort === 'new') params.set('sort', 'new');
+  if (page > 1) params.set('page', String(page));
+  return params.toString();
+}
+
+/** The search of one room (`roomRef`) or of the public rooms; with `form`, that search's page. */
+export function searchPath(roomRef: string | undefined, form?: SearchQuery, page = 1): string {
+  const path = roomRef ? roomSubPath(roomRef, 'search') : '/search';
+  return form ? `${path}?${searchQueryString(form, page)}` : path;
+}
+
+/** The Atom feed of a search of the public rooms. */
+export function searchFeedPath(form: SearchQuery): string {
+  return `/search.atom?${searchQueryString(form)}`;
+}
+
+export const SITEMAP_INDEX_PATH = '/sitemap.xml';
+
+/** `/sitemaps/rooms-{n}.xml`: part `n` (from 1) of the list of every listed room's page. */
+export function roomsSitemapPath(part: number): string {
+  return `/sitemaps/rooms-${part}.xml`;
+}
+
+/** `/sitemaps/room/{segment}.xml`, the segment as in the room's own URLs: the room's day pages. */
+export function roomSitemapPath(ref: string): string {
+  return `/sitemaps/room/${roomSegment(ref)}.xml`;
 }
 
 /** matrix.to is the client-neutral way to offer "open in your Matrix client". */

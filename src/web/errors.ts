@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../log.js';
-import { NotFound, RateLimited, ViewerError, HomeserverUnavailable } from '../matrix/errors.js';
+import { NotFound, RateLimited, ViewerError, HomeserverUnavailable } from '../errors.js';
 import { buildErrorView } from '../view/error.js';
 import { sendHtml, type Renderer } from './render.js';
 

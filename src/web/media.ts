@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
-import { BadRequest, BadGateway } from '../matrix/errors.js';
+import { BadRequest, BadGateway } from '../errors.js';
 import { fetchMedia, type MediaFetcherOptions, type MediaRequest } from '../matrix/media.js';
 import { isServerName } from './query.js';
 import { parseRange, sliceStream, type ByteRange } from './range.js';

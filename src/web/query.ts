@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { BadRequest } from '../matrix/errors.js';
+import { BadRequest } from '../errors.js';
 import { wellFormedText } from '../matrix/wellformed.js';
 
 /** A single string query parameter, or undefined; repeated or oversized values are a 400. Controls are dropped. */

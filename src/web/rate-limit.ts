@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { RateLimited } from '../matrix/errors.js';
+import { RateLimited } from '../errors.js';
 
 /** A client asked for pages faster than RATE_LIMIT_PER_MINUTE allows. */
 export class ClientRateLimited extends RateLimited {

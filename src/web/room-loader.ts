@@ -1,12 +1,11 @@
 import type { Request, Response } from 'express';
-import { BadRequest } from '../matrix/errors.js';
+import { BadRequest } from '../errors.js';
 import { isEventId, parseRoomRef } from '../matrix/ids.js';
 import type { RoomCache } from '../rooms/cache.js';
 import type { RoomReader } from '../rooms/reader.js';
 import type { RoomResolver } from '../rooms/resolver.js';
 import type { RoomSnapshot } from '../rooms/snapshot.js';
 import { buildRoomContext, roomRef, type RoomContext } from '../view/room.js';
-import { roomPath } from '../view/urls.js';
 
 export interface RoomDeps {
   resolver: RoomResolver;
@@ -22,10 +21,11 @@ export interface LoadedRoom {
 /**
  * Resolves `/room/{ref}…` to a snapshot, or answers for it: 400 for a malformed reference,
  * 404/403 through the typed errors, and a permanent redirect when the URL does not name the
- * room in its canonical form (its canonical alias without `#`, else its ID). `suffix` is the
- * rest of the path after the room part, kept in the redirect along with the query.
+ * room in its canonical form (its canonical alias without `#`, else its ID). `pathOf` gives
+ * this page's path for a room reference (a builder of view/urls.ts); the redirect goes there,
+ * with the query kept.
  */
-export async function loadRoom(req: Request, res: Response, deps: RoomDeps, suffix: string): Promise<LoadedRoom | undefined> {
+export async function loadRoom(req: Request, res: Response, deps: RoomDeps, pathOf: (ref: string) => string): Promise<LoadedRoom | undefined> {
   const raw: unknown = req.params['ref'];
   const ref = typeof raw === 'string' ? parseRoomRef(raw) : null;
   if (!ref) throw new BadRequest('That is not a Matrix room ID (!id:server) or room address (#name:server).');
@@ -37,7 +37,7 @@ export async function loadRoom(req: Request, res: Response, deps: RoomDeps, suff
   const canonicalSegment = canonical.startsWith('#') ? canonical.slice(1) : canonical;
   if (raw !== canonicalSegment) {
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    res.redirect(301, `${roomPath(canonical)}${suffix}${query}`);
+    res.redirect(301, `${pathOf(canonical)}${query}`);
     return undefined;
   }
   return { snapshot, room: roomContextOf(snapshot) };

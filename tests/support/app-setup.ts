@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { PublicRoomsPage } from '../../src/matrix/directory.js';
-import { NotFound } from '../../src/matrix/errors.js';
+import { NotFound } from '../../src/errors.js';
 import type { MatrixEvent } from '../../src/matrix/events.js';
 import type { EventContext, HierarchyPage, MemberChunk, RelationsPage, TimelineChunk } from '../../src/matrix/rooms.js';
 import { createLogger } from '../../src/log.js';

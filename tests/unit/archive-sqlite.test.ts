@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseQuery } from '../../src/archive/query.js';
 import { SqliteStore } from '../../src/archive/sqlite.js';
-import { BadRequest } from '../../src/matrix/errors.js';
+import { BadRequest } from '../../src/errors.js';
 import { storeSuite } from '../support/store-suite.js';
 
 storeSuite('SQLite', async () => new SqliteStore(join(mkdtempSync(join(tmpdir(), 'msv-archive-')), 'archive.sqlite')));

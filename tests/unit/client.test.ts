@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { HomeserverClient, type CallOutcome } from '../../src/matrix/client.js';
-import { BadGateway, HomeserverTimeout, HomeserverUnavailable, MatrixApiError, RateLimited } from '../../src/matrix/errors.js';
+import { BadGateway, HomeserverTimeout, HomeserverUnavailable, RateLimited } from '../../src/errors.js';
+import { MatrixApiError } from '../../src/matrix/errors.js';
 import { Session } from '../../src/matrix/session.js';
 import { json, startFakeHomeserver, type FakeHandler } from '../support/fake-homeserver.js';
 

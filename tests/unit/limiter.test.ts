@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HomeserverUnavailable } from '../../src/matrix/errors.js';
+import { HomeserverUnavailable } from '../../src/errors.js';
 import { Limiter } from '../../src/matrix/limiter.js';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parsePublicRoom, parsePublicRoomsPage } from '../../src/matrix/directory.js';
-import { BadGateway } from '../../src/matrix/errors.js';
+import { BadGateway } from '../../src/errors.js';
 import { parseEvent, parseEvents } from '../../src/matrix/events.js';
 import { parseContext, parseHierarchy, parseMessages, parseRelations, parseStateList } from '../../src/matrix/rooms.js';
 import { recorded } from '../support/recorded.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HomeserverUnavailable, NotFound } from '../../src/matrix/errors.js';
+import { HomeserverUnavailable, NotFound } from '../../src/errors.js';
 import { ReadThroughCache } from '../../src/rooms/read-through.js';
 
 const TTL = 60_000;

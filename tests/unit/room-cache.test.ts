@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HomeserverUnavailable, MatrixApiError, NotFound, RoomForbidden } from '../../src/matrix/errors.js';
+import { HomeserverUnavailable, NotFound, RoomForbidden } from '../../src/errors.js';
+import { MatrixApiError } from '../../src/matrix/errors.js';
 import type { MatrixEvent } from '../../src/matrix/events.js';
 import type { TimelineChunk } from '../../src/matrix/rooms.js';
 import type { SnapshotSource } from '../../src/rooms/homeserver.js';

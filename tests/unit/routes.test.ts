@@ -4,7 +4,7 @@
  */
 import { load } from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HomeserverUnavailable, RateLimited } from '../../src/matrix/errors.js';
+import { HomeserverUnavailable, RateLimited } from '../../src/errors.js';
 import { LOBBY_ID, MemoryHomeserver, startTestApp, type TestApp } from '../support/app-setup.js';
 import { recordedState } from '../support/recorded.js';
 
@@ -44,6 +44,9 @@ describe('routes, without a homeserver', () => {
       [`/room/${encodeURIComponent(LOBBY_ID)}/widgets`, `${LOBBY}/widgets`],
       [`/room/${encodeURIComponent(LOBBY_ID)}/feed.atom`, `${LOBBY}/feed.atom`],
       [`/room/${encodeURIComponent(LOBBY_ID)}/date/2026/11/20?page=3`, `${LOBBY}/date/2026/11/20?page=3`],
+      [`/room/${encodeURIComponent(LOBBY_ID)}?before=${encodeURIComponent('$e1')}`, `${LOBBY}?before=${encodeURIComponent('$e1')}`],
+      [`/room/${encodeURIComponent(LOBBY_ID)}/event/${encodeURIComponent('$e1')}`, `${LOBBY}/event/%24e1`],
+      [`/room/${encodeURIComponent(LOBBY_ID)}/thread/${encodeURIComponent('$e1')}`, `${LOBBY}/thread/%24e1`],
     ];
     for (const [from, to] of cases) {
       const response = await app.get(from);

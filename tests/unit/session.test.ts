@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadGateway } from '../../src/matrix/errors.js';
+import { BadGateway } from '../../src/errors.js';
 import { Session } from '../../src/matrix/session.js';
 
 function countingRegistrar(fail = 0): { registerGuest: () => Promise<string>; calls: () => number } {

@@ -1,6 +1,7 @@
+import { roomSubPath } from '../../view/urls.js';
 import { Router } from 'express';
 import type { Archive } from '../../archive/archive.js';
-import { BadRequest, NotFound } from '../../matrix/errors.js';
+import { BadRequest, NotFound } from '../../errors.js';
 import { loadCoverage } from '../../rooms/search.js';
 import { buildCalendarPage, buildThreadsPage } from '../../view/calendar.js';
 import { sendPage } from '../http-cache.js';
@@ -25,7 +26,7 @@ export function archivePageRoutes(deps: ArchivePageDeps): Router {
 
   router.get('/room/:ref/calendar', async (req, res) => {
     const archive = archiveOf();
-    const loaded = await loadRoom(req, res, deps, '/calendar');
+    const loaded = await loadRoom(req, res, deps, (ref) => roomSubPath(ref, 'calendar'));
     if (!loaded) return;
     const { room } = loaded;
     const rooms = new Map([[room.roomId, room.ref]]);
@@ -39,7 +40,7 @@ export function archivePageRoutes(deps: ArchivePageDeps): Router {
     const rawPage = queryString(req, 'page', 6);
     if (rawPage !== undefined && !/^[1-9]\d{0,4}$/.test(rawPage)) throw new BadRequest('The page number must be a whole number from 1.');
     const page = rawPage === undefined ? 1 : Number(rawPage);
-    const loaded = await loadRoom(req, res, deps, '/threads');
+    const loaded = await loadRoom(req, res, deps, (ref) => roomSubPath(ref, 'threads'));
     if (!loaded) return;
     const { room } = loaded;
     const rooms = new Map([[room.roomId, room.ref]]);

@@ -1,6 +1,7 @@
+import { dayPath } from '../../view/urls.js';
 import { Router } from 'express';
 import { lastChanged } from '../../rooms/snapshot.js';
-import { BadRequest, NotFound } from '../../matrix/errors.js';
+import { BadRequest, NotFound } from '../../errors.js';
 import type { DayArchive } from '../../rooms/days.js';
 import { buildDayPage, buildEmptyDayPage, parseDay } from '../../view/day.js';
 import { isVisible } from '../../view/timeline.js';
@@ -23,7 +24,7 @@ export function dayRoutes(deps: DayRouteDeps): Router {
     const day = parseDay(req.params['yyyy'], req.params['mm'], req.params['dd']);
     if (!day) throw new BadRequest('That is not a date: the archive’s addresses end in /date/YYYY/MM/DD.');
     const page = pageParam(req.query['page']);
-    const loaded = await loadRoom(req, res, deps, `/date/${day.replace(/-/g, '/')}`);
+    const loaded = await loadRoom(req, res, deps, (ref) => dayPath(ref, day));
     if (!loaded) return;
     const { snapshot, room } = loaded;
     const result = await deps.days.day(snapshot, day, page, (event) => isVisible(event, 'main'));

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { BadRequest } from '../../matrix/errors.js';
+import { BadRequest } from '../../errors.js';
 import type { DirectoryService } from '../../rooms/directory.js';
 import type { WidgetStateLookup } from '../../rooms/widget-state.js';
 import { buildDirectoryView, type DirectoryContext } from '../../view/directory.js';

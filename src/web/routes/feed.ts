@@ -1,3 +1,4 @@
+import { roomSubPath } from '../../view/urls.js';
 import { Router } from 'express';
 import { lastChanged } from '../../rooms/snapshot.js';
 import { buildFeed, FEED_TYPE } from '../../view/feed.js';
@@ -15,7 +16,7 @@ import type { RoomRouteDeps } from './room.js';
 export function feedRoutes(deps: RoomRouteDeps): Router {
   const router = Router();
   router.get('/room/:ref/feed.atom', async (req, res) => {
-    const loaded = await loadRoom(req, res, deps, '/feed.atom');
+    const loaded = await loadRoom(req, res, deps, (ref) => roomSubPath(ref, 'feed.atom'));
     if (!loaded) return;
     const { snapshot, room } = loaded;
     // Built once per snapshot version, like the pages: feed readers poll.

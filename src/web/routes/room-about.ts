@@ -1,3 +1,4 @@
+import { roomSubPath } from '../../view/urls.js';
 import { Router } from 'express';
 import { lastChanged } from '../../rooms/snapshot.js';
 import type { AboutLoader } from '../../rooms/about.js';
@@ -19,7 +20,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
   const live = (lastModified: number, noindex: boolean) => ({ lastModified, ...deps.cache.live, noindex });
 
   router.get('/room/:ref/info', async (req, res) => {
-    const loaded = await loadRoom(req, res, deps, '/info');
+    const loaded = await loadRoom(req, res, deps, (ref) => roomSubPath(ref, 'info'));
     if (!loaded) return;
     const view = buildInfoPage(loaded.room, deps.site, await deps.about.info(loaded.snapshot, MAX_PINS), deps.takedown);
     sendPage(req, res, deps.renderer.render('info', view), live(lastChanged(loaded.snapshot), view.meta.noindex));
@@ -27,14 +28,14 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
 
   router.get('/room/:ref/members', async (req, res) => {
     const page = pageParam(req.query['page']);
-    const loaded = await loadRoom(req, res, deps, '/members');
+    const loaded = await loadRoom(req, res, deps, (ref) => roomSubPath(ref, 'members'));
     if (!loaded) return;
     const view = buildMembersPage(loaded.room, deps.site, await deps.about.members(loaded.snapshot), page, deps.membersPageSize);
     sendPage(req, res, deps.renderer.render('members', view), live(lastChanged(loaded.snapshot), view.meta.noindex));
   });
 
   router.get('/room/:ref/widgets', async (req, res) => {
-    const loaded = await loadRoom(req, res, deps, '/widgets');
+    const loaded = await loadRoom(req, res, deps, (ref) => roomSubPath(ref, 'widgets'));
     if (!loaded) return;
     const view = buildWidgetsPage(loaded.room, deps.site, await deps.about.widgets(loaded.snapshot));
     sendPage(req, res, deps.renderer.render('widgets', view), live(lastChanged(loaded.snapshot), view.meta.noindex));

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { lastChanged } from '../../rooms/snapshot.js';
-import { BadRequest } from '../../matrix/errors.js';
+import { BadRequest } from '../../errors.js';
 import type { TimelinePage } from '../../rooms/reader.js';
 import type { RoomSnapshot } from '../../rooms/snapshot.js';
 import { utcDateTime, utcDay } from '../../view/events/format.js';
@@ -70,7 +70,7 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
   }
 
   router.get('/room/:ref', async (req, res) => {
-    const loaded = await loadRoom(req, res, deps, '');
+    const loaded = await loadRoom(req, res, deps, roomPath);
     if (!loaded) return;
     const { snapshot, room } = loaded;
     const before = queryString(req, 'before', 300);
@@ -117,7 +117,7 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
 
   router.get('/room/:ref/event/:eventId', async (req, res) => {
     const eventId = eventIdParam(req.params['eventId']);
-    const loaded = await loadRoom(req, res, deps, `/event/${encodeURIComponent(eventId)}`);
+    const loaded = await loadRoom(req, res, deps, (ref) => eventPath(ref, eventId));
     if (!loaded) return;
     const { snapshot, room } = loaded;
     await respond(req, res, snapshot, room, async () => {
@@ -157,7 +157,7 @@ export function roomRoutes(deps: RoomRouteDeps): Router {
 
   router.get('/room/:ref/thread/:rootId', async (req, res) => {
     const rootId = eventIdParam(req.params['rootId']);
-    const loaded = await loadRoom(req, res, deps, `/thread/${encodeURIComponent(rootId)}`);
+    const loaded = await loadRoom(req, res, deps, (ref) => threadPath(ref, rootId));
     if (!loaded) return;
     const { snapshot, room } = loaded;
     await respond(req, res, snapshot, room, () => renderThread(snapshot, room, rootId, rootId, threadPath(room.ref, rootId)));

@@ -1,10 +1,11 @@
+import { roomSubPath, searchFeedPath } from '../../view/urls.js';
 import { Router, type Request } from 'express';
 import type { Archive } from '../../archive/archive.js';
 import type { BackfillProgress } from '../../archive/backfill.js';
-import { BadRequest, NotFound } from '../../matrix/errors.js';
+import { BadRequest, NotFound } from '../../errors.js';
 import type { ListedRoom } from '../../rooms/directory.js';
 import { loadCoverage, loadSearch, RESULTS_PER_PAGE, type SearchLoad } from '../../rooms/search.js';
-import { buildSearchPage, searchQueryString, type SearchForm, type SearchPageView } from '../../view/search.js';
+import { buildSearchPage, type SearchForm, type SearchPageView } from '../../view/search.js';
 import { buildSearchFeed } from '../../view/search-feed.js';
 import { isVisible } from '../../view/timeline.js';
 import { sendPage } from '../http-cache.js';
@@ -67,14 +68,14 @@ export function searchRoutes(deps: SearchRouteDeps): Router {
   router.get('/search.atom', async (req, res) => {
     const view = await directoryView(req);
     if (!view.countText) throw new BadRequest('A search feed needs words to search for: /search.atom?q=…');
-    const xml = buildSearchFeed(view, deps.site.publicUrl, `/search.atom?${searchQueryString(view.form)}`);
+    const xml = buildSearchFeed(view, deps.site.publicUrl, searchFeedPath(view.form));
     sendPage(req, res, xml, { ...deps.cache.live, noindex: true, type: 'application/atom+xml; charset=utf-8' });
   });
 
   router.get('/room/:ref/search', async (req, res) => {
     const archive = archiveOf();
     const { form, page } = formOf(req);
-    const loaded = await loadRoom(req, res, deps, '/search');
+    const loaded = await loadRoom(req, res, deps, (ref) => roomSubPath(ref, 'search'));
     if (!loaded) return;
     const { room } = loaded;
     const rooms = new Map([[room.roomId, room.ref]]);

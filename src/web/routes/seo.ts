@@ -5,11 +5,11 @@
  * listing its day pages.
  */
 import { Router } from 'express';
-import { NotFound } from '../../matrix/errors.js';
+import { NotFound } from '../../errors.js';
 import { parseRoomRef } from '../../matrix/ids.js';
 import type { ListedRoom, ListedRooms } from '../../rooms/directory.js';
 import { MAX_URLS, robotsTxt, sitemapIndexXml, splitForSitemaps, urlsetXml, type SitemapUrl } from '../../view/sitemap.js';
-import { absoluteUrl, dayPath, roomPath, roomSegment } from '../../view/urls.js';
+import { absoluteUrl, dayPath, roomPath, roomSitemapPath, roomsSitemapPath, SITEMAP_INDEX_PATH } from '../../view/urls.js';
 import { cacheControl, sendPage, type Freshness } from '../http-cache.js';
 
 /** The day archive's answer to "which days of this room have messages". */
@@ -26,15 +26,6 @@ export interface SeoRouteDeps {
   freshness: Freshness;
 }
 
-/** `/sitemaps/room/{segment}.xml`, the segment as in the room's own URLs. */
-export function roomSitemapPath(ref: string): string {
-  return `/sitemaps/room/${roomSegment(ref)}.xml`;
-}
-
-export function roomsSitemapPath(part: number): string {
-  return `/sitemaps/rooms-${part}.xml`;
-}
-
 export function seoRoutes(deps: SeoRouteDeps): Router {
   const router = Router();
   const abs = (path: string): string => absoluteUrl(deps.publicUrl, path);
@@ -42,7 +33,7 @@ export function seoRoutes(deps: SeoRouteDeps): Router {
 
   router.get('/robots.txt', (_req, res) => {
     res.set('Cache-Control', cacheControl(deps.freshness)).type('text/plain; charset=utf-8');
-    res.send(robotsTxt({ indexing: deps.indexing, sitemap: abs('/sitemap.xml') }));
+    res.send(robotsTxt({ indexing: deps.indexing, sitemap: abs(SITEMAP_INDEX_PATH) }));
   });
 
   // With indexing switched off there are no sitemaps at all.
