@@ -1,3 +1,4 @@
+import { Slicer } from '../slices.js';
 import { AnswerTooLarge } from './bounded-fetch.js';
 
 /**
@@ -70,30 +71,38 @@ export class ArrayElements {
   }
 }
 
-/** About 5 ms of parsing between two turns of the event loop. */
-const YIELD_BYTES = 256 * 1024;
+/** Text handed to the element scanner at once: a fraction of a millisecond of work. */
+const PIECE_CHARS = 16 * 1024;
 
 /**
  * Reads `key`'s array from a streamed answer, element by element, up to the byte bound.
- * `complete` is false when the bound cut the answer off.
+ * Each element is parsed alone and given to `map`, which keeps only what the caller needs
+ * (undefined drops it), so a long list is never held twice. The scan gives the event loop
+ * back every few milliseconds (slices.ts): buffered chunks resolve as microtasks, which
+ * would never let it in otherwise. `complete` is false when the bound cut the answer off.
  */
-export async function readArray(response: Response, key: string): Promise<{ items: unknown[]; complete: boolean }> {
-  const items: unknown[] = [];
-  const elements = new ArrayElements(key, (value) => items.push(value));
+export async function readArray<T = unknown>(
+  response: Response,
+  key: string,
+  map: (value: unknown) => T | undefined = (value) => value as T,
+): Promise<{ items: T[]; complete: boolean }> {
+  const items: T[] = [];
+  const elements = new ArrayElements(key, (value) => {
+    const item = map(value);
+    if (item !== undefined) items.push(item);
+  });
   const decoder = new TextDecoder();
   const reader = response.body?.getReader();
   if (!reader) return { items, complete: true };
-  let sinceYield = 0;
+  const slicer = new Slicer();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      elements.push(decoder.decode(value, { stream: true }));
-      // Buffered chunks resolve as microtasks, which never let the event loop in: yield.
-      sinceYield += value.byteLength;
-      if (sinceYield >= YIELD_BYTES) {
-        sinceYield = 0;
-        await new Promise((resolve) => setImmediate(resolve));
+      const text = decoder.decode(value, { stream: true });
+      for (let at = 0; at < text.length; at += PIECE_CHARS) {
+        elements.push(at === 0 && text.length <= PIECE_CHARS ? text : text.slice(at, at + PIECE_CHARS));
+        await slicer.maybeYield();
       }
     }
     return { items, complete: true };

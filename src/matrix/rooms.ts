@@ -186,17 +186,20 @@ export class RoomApi {
   }
 
   /**
-   * Joined members' member events, read element by element as they stream: past the byte
-   * bound the call stops and the members that arrived whole are kept (`complete: false`).
+   * Joined members' member events, each parsed as it streams (never the whole list at once):
+   * past the byte bound the call stops and the members that arrived whole are kept
+   * (`complete: false`).
    */
   async members(roomId: string, signal: Signal): Promise<MemberChunk> {
-    const { items, complete } = await this.client.get<{ items: unknown[]; complete: boolean }>(`${room(roomId)}/members`, {
+    return this.client.get<MemberChunk>(`${room(roomId)}/members`, {
       endpoint: 'members',
       query: { membership: 'join' },
       signal,
-      read: (response) => readArray(response, 'chunk'),
+      read: async (response) => {
+        const { items, complete } = await readArray(response, 'chunk', parseMemberEvent);
+        return { events: items, complete };
+      },
     });
-    return { events: parseEvents(items), complete };
   }
 
   /**
@@ -303,4 +306,15 @@ export class RoomApi {
       return undefined;
     }
   }
+}
+
+/**
+ * One element of a member list, checked as it arrives. `unsigned` (a leave's prev_content,
+ * ages) is dropped: nothing reads it from a list, and it is much of a big list's weight.
+ */
+function parseMemberEvent(raw: unknown): MatrixEvent | undefined {
+  const event = parseEvent(raw);
+  if (!event) return undefined;
+  delete event.unsigned;
+  return event;
 }

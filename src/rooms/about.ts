@@ -1,6 +1,6 @@
 import type { MatrixEvent } from '../matrix/events.js';
 import type { HierarchyRoom } from '../matrix/rooms.js';
-import { serversOf, type MemberList } from './members.js';
+import { memberEventsOf, type MemberList } from './members.js';
 import type { RoomReader } from './reader.js';
 import type { RoomSnapshot } from './snapshot.js';
 
@@ -9,7 +9,9 @@ export interface InfoData {
   snapshot: RoomSnapshot;
   /** The member list within its byte bound; undefined when it could not be read. */
   members: MemberList | undefined;
+  /** The servers of the listed members, most members first (the first of them), and how many in all. */
   servers: string[];
+  serverCount: number;
   /** Member events of the creator and power-level holders, for their names. */
   profiles: MatrixEvent[];
   children: HierarchyRoom[];
@@ -38,11 +40,12 @@ export class AboutLoader {
     const { state } = snapshot;
     const list = await this.reader.memberList(snapshot).catch(() => undefined);
     const people = [state.creator, ...Object.keys(state.powerLevels.users)].filter((id): id is string => id !== undefined);
-    const profiles = await this.reader.profiles(snapshot, people, [...(list?.events ?? []), ...snapshot.members.values()]);
+    // Only the people named are taken from the list, not all of a big room's members.
+    const profiles = await this.reader.profiles(snapshot, people, [...memberEventsOf(list, people), ...snapshot.members.values()]);
     const children = state.roomType === 'm.space' ? await this.reader.children(snapshot).catch(() => []) : [];
     const pinned = state.pinned.slice(-maxPins);
     const pinTargets = await this.reader.eventsById(snapshot, pinned, snapshot.timeline, maxPins);
-    return { snapshot, members: list, servers: serversOf(list?.events ?? []), profiles, children, pinned, pinTargets };
+    return { snapshot, members: list, servers: list?.servers ?? [], serverCount: list?.serverCount ?? 0, profiles, children, pinned, pinTargets };
   }
 
   async members(snapshot: RoomSnapshot): Promise<MembersData> {

@@ -1,7 +1,7 @@
 import type { InfoData, MembersData, WidgetsData } from '../rooms/about.js';
 import { buildPins, type PinView } from './events/pins.js';
 import { buildInfo, type InfoView } from './info.js';
-import { buildMembers, memberNames, paginateMembers, partialNote, type MembersPage } from './members.js';
+import { memberNames, membersPage, partialNote, type MembersPage } from './members.js';
 import type { PageMeta } from './page.js';
 import { roomMeta, widgetDetails, type RoomContext, type SiteContext, type WidgetDetailView } from './room.js';
 import { buildSpaceChildren, type SpaceChildView } from './space.js';
@@ -34,7 +34,7 @@ export interface WidgetsPageView {
 export function buildInfoPage(room: RoomContext, site: SiteContext, data: InfoData, budget: TakedownBudget): InfoPageView {
   const list = data.members;
   const names = memberNames(data.profiles);
-  const membership = { joinedCount: list?.joinedCount, servers: data.servers, listedOf: list && !list.complete ? list.events.length : undefined };
+  const membership = { joinedCount: list?.joinedCount, servers: data.servers, serverCount: data.serverCount, listedOf: list && !list.complete ? list.members.length : undefined };
   return {
     meta: roomMeta(room, site, {
       title: `${room.name}: room details`,
@@ -52,9 +52,8 @@ export function buildInfoPage(room: RoomContext, site: SiteContext, data: InfoDa
 
 export function buildMembersPage(room: RoomContext, site: SiteContext, data: MembersData, pageNumber: number, pageSize: number): MembersPageView {
   const list = data.members;
-  const all = buildMembers(list.events, data.snapshot.state.powerLevels, !list.complete);
-  const note = list.complete ? undefined : partialNote(list.joinedCount, list.events.length);
-  const page = paginateMembers(all, room.ref, pageNumber, pageSize, { note, total: list.joinedCount });
+  const note = list.complete ? undefined : partialNote(list.joinedCount, list.members.length);
+  const page = membersPage(list, data.snapshot.state.powerLevels, room.ref, pageNumber, pageSize, { note, total: list.joinedCount });
   return {
     meta: roomMeta(room, site, {
       title: `${room.name}: members${page.page > 1 ? `, page ${page.page}` : ''}`,

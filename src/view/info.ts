@@ -53,7 +53,10 @@ function creatorsRule(version: string): boolean {
 /** What the info page knows of the membership: the count, and the servers of the members listed. */
 export interface MembershipFacts {
   joinedCount: number | undefined;
+  /** The servers with the most members first (those listed, or the first of them). */
   servers: readonly string[];
+  /** How many servers in all, when more than `servers` holds. */
+  serverCount?: number;
   /** How many members the servers come from, when that is not all of them (the byte bound). */
   listedOf: number | undefined;
 }
@@ -99,7 +102,7 @@ export function buildInfo(state: RoomState, names: ReadonlyMap<string, string>, 
     rows,
     aliases: [...new Set(aliases)],
     servers: membership.servers.slice(0, 50),
-    serversMore: Math.max(0, membership.servers.length - 50),
+    serversMore: Math.max(0, Math.max(membership.serverCount ?? 0, membership.servers.length) - 50),
     serversNote:
       membership.listedOf !== undefined
         ? `These are the servers of the first ${membership.listedOf.toLocaleString('en-US')} members only: the room is too big to list them all.`

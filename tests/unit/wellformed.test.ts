@@ -16,7 +16,8 @@ import { buildDirectoryView } from '../../src/view/directory.js';
 import { buildDiscussion } from '../../src/view/discussion.js';
 import { buildFeed } from '../../src/view/feed.js';
 import { buildInfo } from '../../src/view/info.js';
-import { buildMembers, memberNames } from '../../src/view/members.js';
+import { memberNames, membersPage } from '../../src/view/members.js';
+import { nameOrdered } from '../support/member-list.js';
 import { buildRoomContext, widgetDetails } from '../../src/view/room.js';
 import { buildSpaceChildren } from '../../src/view/space.js';
 import { buildTimeline } from '../../src/view/timeline.js';
@@ -66,7 +67,7 @@ function buildAll(state: MatrixEvent[], events: MatrixEvent[], members: MatrixEv
     thread,
     info: buildInfo(snapshot.state, names, { joinedCount: members.length, servers: ['evil.example'], listedOf: undefined }),
     widgets: widgetDetails(room.widgets, names),
-    members: buildMembers([...state, ...members], snapshot.state.powerLevels),
+    members: membersPage(nameOrdered([...state, ...members]), snapshot.state.powerLevels, room.ref, 1, 1000).members,
     feed: buildFeed({ room, site, timeline, lastModified: TS }).xml,
     discussion: buildDiscussion({ timeline: thread, publicUrl: site.publicUrl, pagePath: '/room/x/thread/y', headline: 'h' }),
   };
