@@ -1,6 +1,7 @@
 import type { MatrixEvent } from '../matrix/events.js';
 import type { TimelineChunk } from '../matrix/rooms.js';
 import { holdsDay } from './stretches.js';
+import { utcDay } from '../utc-day.js';
 import type { ArchiveStats, ArchiveStore, ArchivedEvent, ChunkEdges } from './types.js';
 
 /** What the index needs to know of an event; decided by the view layer, injected at wiring. */
@@ -11,8 +12,6 @@ export interface ArchiveOptions {
   onError?: (error: unknown, what: string) => void;
   now?: () => number;
 }
-
-const utcDay = (ts: number): string => new Date(ts).toISOString().slice(0, 10);
 
 function displayName(userId: string, members: ReadonlyMap<string, MatrixEvent>): string {
   const name = members.get(userId)?.content['displayname'];

@@ -1,4 +1,5 @@
 import { BadRequest } from '../errors.js';
+import { DAY_MS, dayStart, isCalendarDay } from '../utc-day.js';
 
 /** What a reader typed, parsed: words and "quoted phrases" that must all match, and a sender. */
 export interface ParsedQuery {
@@ -53,10 +54,7 @@ export function parseQuery(raw: string): ParsedQuery {
 /** A `YYYY-MM-DD` date field; empty means no bound. */
 export function parseDateField(raw: string | undefined, name: string, endOfDay: boolean): number | undefined {
   if (raw === undefined || raw === '') return undefined;
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
-  const ts = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
-  if (!match || Number.isNaN(ts) || new Date(ts).toISOString().slice(0, 10) !== raw) {
-    throw new BadRequest(`The ${name} date must be a date like 2024-05-31.`);
-  }
-  return endOfDay ? ts + 86_400_000 - 1 : ts;
+  if (!isCalendarDay(raw)) throw new BadRequest(`The ${name} date must be a date like 2024-05-31.`);
+  const ts = dayStart(raw);
+  return endOfDay ? ts + DAY_MS - 1 : ts;
 }

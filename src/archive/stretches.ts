@@ -1,3 +1,4 @@
+import { DAY_MS, dayStart } from '../utc-day.js';
 import type { ChunkEdges, Stretch } from './types.js';
 
 /** What a store does to its stretches for one chunk: write `stretch`, fold `absorb` into it. */
@@ -68,14 +69,12 @@ export function planStretch(existing: readonly Stretch[], span: ChunkSpan): Stre
   };
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * Whether the stretches hold the whole UTC day: one stretch reaches from before the day's
  * start (or the room's creation) to past its end (or was the newest after the day ended).
  */
 export function holdsDay(stretches: readonly Stretch[], day: string): boolean {
-  const start = Date.parse(`${day}T00:00:00Z`);
+  const start = dayStart(day);
   const end = start + DAY_MS;
   return stretches.some((s) => (s.loTs < start || s.atStart) && (s.hiTs >= end || s.freshAt >= end));
 }

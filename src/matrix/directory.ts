@@ -2,7 +2,7 @@ import type { HomeserverClient } from './client.js';
 import { BadGateway } from '../errors.js';
 import { isRecord } from './events.js';
 import { isRoomAlias, isRoomId } from './ids.js';
-import { wellFormedJson } from './wellformed.js';
+import { optionalString, wellFormedJson } from './wellformed.js';
 
 /** One entry of `/publicRooms`, every field checked: the directory is untrusted input. */
 export interface PublicRoom {
@@ -31,8 +31,6 @@ export interface PublicRoomsQuery {
   since?: string | undefined;
   limit: number;
 }
-
-const optionalString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** Null for an entry without a valid room ID: it could not be opened. Strings are made well-formed. */
 export function parsePublicRoom(raw: unknown): PublicRoom | null {

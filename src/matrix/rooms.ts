@@ -4,7 +4,7 @@ import { BadGateway } from '../errors.js';
 import { MatrixApiError } from './errors.js';
 import { isRecord, parseEvent, parseEvents, type MatrixEvent } from './events.js';
 import { readArray } from './json-array-stream.js';
-import { wellFormedText } from './wellformed.js';
+import { optionalString, wellFormedText } from './wellformed.js';
 
 /**
  * Typed calls for reading one room without joining it. Each call fetches, then parses with
@@ -18,7 +18,6 @@ const LAZY_MEMBERS = JSON.stringify({ lazy_load_members: true });
 
 const room = (roomId: string): string => `/rooms/${encodeURIComponent(roomId)}`;
 /** Tokens too are made well-formed: they come back to us in links. */
-const optionalString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? wellFormedText(value) : undefined);
 
 export interface TimelineChunk {
   /** Chronological, oldest first, whatever the direction of the request. */

@@ -22,6 +22,14 @@ export function wellFormedText(text: string): string {
 }
 
 /**
+ * A string field of an answer: the string, made well-formed, or undefined when it is absent,
+ * empty or not a string. The one such helper for every parser of answers and of content.
+ */
+export function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? wellFormedText(value) : undefined;
+}
+
+/**
  * Cleans every string and key of a parsed JSON answer, in place (the answer is ours, fresh
  * from JSON.parse), without recursion: a deeply nested answer cannot overflow the stack.
  */

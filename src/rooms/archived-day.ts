@@ -3,10 +3,8 @@ import { holdsDay } from '../archive/stretches.js';
 import type { MatrixEvent } from '../matrix/events.js';
 import type { Located } from './day-jump.js';
 import type { RoomSnapshot } from './snapshot.js';
+import { DAY_MS, dayStart, utcDay } from '../utc-day.js';
 
-const DAY_MS = 86_400_000;
-const dayStart = (day: string): number => Date.parse(`${day}T00:00:00Z`);
-const utcDay = (ts: number): string => new Date(ts).toISOString().slice(0, 10);
 
 /**
  * A past day from the archive, when it holds the day whole and knows its neighbours: the same

@@ -7,11 +7,8 @@ import { roomKey, type RoomEpochs } from './epochs.js';
 import { rollBack } from './profiles.js';
 import { ReadThroughCache } from './read-through.js';
 import type { RoomSnapshot } from './snapshot.js';
+import { utcDay } from '../utc-day.js';
 
-/** The UTC day of a timestamp, as YYYY-MM-DD. */
-export function utcDayOf(ts: number): string {
-  return new Date(ts).toISOString().slice(0, 10);
-}
 
 /** One backwards `/messages` chunk, remembered by what it covers, not by its events. */
 interface IndexedChunk {
@@ -139,7 +136,7 @@ export class DayIndexer {
         const days = new Map<string, number>();
         const newest = new Map<string, number>();
         for (const event of chunk.events) {
-          const day = utcDayOf(event.origin_server_ts);
+          const day = utcDay(event.origin_server_ts);
           days.set(day, (days.get(day) ?? 0) + 1);
           newest.set(day, Math.max(newest.get(day) ?? 0, event.origin_server_ts));
         }
@@ -177,7 +174,7 @@ export class DayIndexer {
 
     const known = new Set<string>();
     for (const chunk of index.chunks) for (const d of chunk.days.keys()) known.add(d);
-    for (const event of snapshot.timeline) known.add(utcDayOf(event.origin_server_ts));
+    for (const event of snapshot.timeline) known.add(utcDay(event.origin_server_ts));
     const sortedDays = [...known].sort();
     if (index.complete && sortedDays.length > 0 && day < sortedDays[0]!) return { kind: 'outside' };
     const previousDay = [...sortedDays].reverse().find((d) => d < day);
@@ -191,7 +188,7 @@ export class DayIndexer {
     const holding = index.chunks.filter((c) => c.days.has(day)).reverse();
     for (const [i, entry] of holding.entries()) {
       const chunk = await this.chunk(roomId, entry.from, index.builtAt);
-      const inDay = chunk.events.filter((e) => utcDayOf(e.origin_server_ts) === day);
+      const inDay = chunk.events.filter((e) => utcDay(e.origin_server_ts) === day);
       for (const event of inDay) {
         if (!seen.has(event.event_id)) {
           seen.add(event.event_id);
@@ -205,7 +202,7 @@ export class DayIndexer {
       }
     }
     for (const event of snapshot.timeline) {
-      if (utcDayOf(event.origin_server_ts) === day && !seen.has(event.event_id)) {
+      if (utcDay(event.origin_server_ts) === day && !seen.has(event.event_id)) {
         seen.add(event.event_id);
         events.push(event);
       }

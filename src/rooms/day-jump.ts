@@ -2,8 +2,8 @@ import { MatrixApiError } from '../matrix/errors.js';
 import type { MatrixEvent } from '../matrix/events.js';
 import type { DaySource } from './homeserver.js';
 import { rollForward } from './profiles.js';
+import { DAY_MS, dayStart, utcDay } from '../utc-day.js';
 
-const DAY_MS = 86_400_000;
 /** A day with more events than this is cut (its first ones are shown). */
 const MAX_DAY_CHUNKS = 20;
 
@@ -15,8 +15,6 @@ export interface LocatedDay {
 }
 
 export type Located = { kind: 'day'; located: LocatedDay } | { kind: 'outside' } | { kind: 'empty'; previousDay: string | undefined; nextDay: string | undefined };
-
-const dayOf = (ts: number): string => new Date(ts).toISOString().slice(0, 10);
 
 /** Whether an error says this session may not use `timestamp_to_event` at all. */
 export function jumpRefused(error: unknown): boolean {
@@ -33,18 +31,18 @@ export function jumpRefused(error: unknown): boolean {
  * days are skipped without looking at them.
  */
 export async function locateByJump(api: DaySource, roomId: string, day: string, pageLimit: number, signal: AbortSignal): Promise<Located> {
-  const start = Date.parse(`${day}T00:00:00Z`);
+  const start = dayStart(day);
   const end = start + DAY_MS;
   const [before, first] = await Promise.all([
     api.timestampToEvent(roomId, start - 1, 'b', signal),
     api.timestampToEvent(roomId, start, 'f', signal),
   ]);
-  const previousDay = before && before.ts < start ? dayOf(before.ts) : undefined;
+  const previousDay = before && before.ts < start ? utcDay(before.ts) : undefined;
   if (!first || first.ts >= end) {
     if (!before && !first) return { kind: 'outside' };
     // Nothing before the day means the day is before the room began.
     if (!before || before.ts >= start) return { kind: 'outside' };
-    return { kind: 'empty', previousDay, nextDay: first ? dayOf(first.ts) : undefined };
+    return { kind: 'empty', previousDay, nextDay: first ? utcDay(first.ts) : undefined };
   }
   const anchor = await api.context(roomId, first.eventId, 0, signal);
   const events: MatrixEvent[] = [];
@@ -56,7 +54,7 @@ export async function locateByJump(api: DaySource, roomId: string, day: string, 
     if (read === 0) state = chunk.state.length > 0 ? chunk.state : state;
     for (const event of chunk.events) {
       if (event.origin_server_ts >= end) {
-        nextDay ??= dayOf(event.origin_server_ts);
+        nextDay ??= utcDay(event.origin_server_ts);
         continue;
       }
       if (event.origin_server_ts >= start) events.push(event);
@@ -66,7 +64,7 @@ export async function locateByJump(api: DaySource, roomId: string, day: string, 
   }
   if (!nextDay) {
     const after = await api.timestampToEvent(roomId, end, 'f', signal);
-    nextDay = after && after.ts >= end ? dayOf(after.ts) : undefined;
+    nextDay = after && after.ts >= end ? utcDay(after.ts) : undefined;
   }
   return { kind: 'day', located: { events, members: rollForward(state, events), previousDay, nextDay } };
 }

@@ -1,6 +1,7 @@
 import type { MatrixEvent } from '../matrix/events.js';
 import type { DaySource } from './homeserver.js';
-import { DayIndexer, utcDayOf } from './day-index.js';
+import { DayIndexer } from './day-index.js';
+import { utcDay } from '../utc-day.js';
 import { jumpRefused, locateByJump, type Located } from './day-jump.js';
 import { ReadThroughCache } from './read-through.js';
 import { roomKey, type RoomEpochs } from './epochs.js';
@@ -8,7 +9,7 @@ import { locateInArchive } from './archived-day.js';
 import type { Archive } from '../archive/archive.js';
 import type { RoomSnapshot } from './snapshot.js';
 
-export { StillIndexing, utcDayOf } from './day-index.js';
+export { StillIndexing } from './day-index.js';
 
 export interface DayPageData {
   day: string;
@@ -118,7 +119,7 @@ export class DayArchive {
   }
 
   async day(snapshot: RoomSnapshot, day: string, page: number, isVisible: (event: MatrixEvent) => boolean): Promise<DayResult> {
-    const today = utcDayOf(this.now());
+    const today = utcDay(this.now());
     if (day > today) return { kind: 'outside' };
     const result = await this.locate(snapshot, day, day < today);
     if (result.kind === 'outside') return result;

@@ -1,5 +1,6 @@
 import { isRecord, type MatrixEvent } from '../matrix/events.js';
 import { isRoomAlias } from '../matrix/ids.js';
+import { optionalString } from '../matrix/wellformed.js';
 
 const validAlias = (value: unknown): string | undefined => (typeof value === 'string' && isRoomAlias(value) ? value : undefined);
 
@@ -57,7 +58,6 @@ export interface RoomState {
 /** Widget state (Element's and the spec's type) and Element's layout of it. */
 const WIDGET_STATE_TYPES = new Set(['im.vector.modular.widgets', 'm.widget', 'io.element.widgets.layout']);
 
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const int = (value: unknown, fallback: number): number =>
   typeof value === 'number' && Number.isInteger(value) ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : fallback;
 
@@ -119,8 +119,8 @@ export function parseRoomState(roomId: string, events: readonly MatrixEvent[]): 
   const content = (type: string, stateKey = ''): Record<string, unknown> | undefined => byKey.get(`${type}\u0000${stateKey}`)?.content;
   const create = byKey.get('m.room.create\u0000');
   const createContent = create?.content ?? {};
-  const roomVersion = str(createContent['room_version']) ?? '1';
-  const creator = str(createContent['creator']) ?? create?.sender;
+  const roomVersion = optionalString(createContent['room_version']) ?? '1';
+  const creator = optionalString(createContent['creator']) ?? create?.sender;
   const predecessor = isRecord(createContent['predecessor']) ? createContent['predecessor'] : undefined;
   const aliases = content('m.room.canonical_alias');
   const tombstone = content('m.room.tombstone');
@@ -136,27 +136,27 @@ export function parseRoomState(roomId: string, events: readonly MatrixEvent[]): 
   }
   return {
     roomId,
-    name: str(content('m.room.name')?.['name']),
-    topic: str(content('m.room.topic')?.['topic']),
-    avatarUrl: str(content('m.room.avatar')?.['url']),
+    name: optionalString(content('m.room.name')?.['name']),
+    topic: optionalString(content('m.room.topic')?.['topic']),
+    avatarUrl: optionalString(content('m.room.avatar')?.['url']),
     // Every link of the room is built from its alias: one that breaks the grammar is ignored.
     canonicalAlias: validAlias(aliases?.['alias']),
     altAliases: Array.isArray(aliases?.['alt_aliases']) ? aliases['alt_aliases'].filter((a): a is string => validAlias(a) !== undefined) : [],
-    joinRule: str(content('m.room.join_rules')?.['join_rule']),
-    historyVisibility: str(visibility?.content['history_visibility']),
+    joinRule: optionalString(content('m.room.join_rules')?.['join_rule']),
+    historyVisibility: optionalString(visibility?.content['history_visibility']),
     historyVisibilitySetBy: visibility?.sender,
     historyVisibilitySetAt: visibility?.origin_server_ts,
-    guestAccess: str(content('m.room.guest_access')?.['guest_access']),
-    encryption: str(content('m.room.encryption')?.['algorithm']),
+    guestAccess: optionalString(content('m.room.guest_access')?.['guest_access']),
+    encryption: optionalString(content('m.room.encryption')?.['algorithm']),
     roomVersion,
-    roomType: str(createContent['type']),
+    roomType: optionalString(createContent['type']),
     creator,
     createdAt: create?.origin_server_ts,
     predecessor: predecessor && typeof predecessor['room_id'] === 'string'
-      ? { roomId: predecessor['room_id'], eventId: str(predecessor['event_id']) }
+      ? { roomId: predecessor['room_id'], eventId: optionalString(predecessor['event_id']) }
       : undefined,
     tombstone: tombstone && typeof tombstone['replacement_room'] === 'string'
-      ? { replacementRoom: tombstone['replacement_room'], body: str(tombstone['body']) }
+      ? { replacementRoom: tombstone['replacement_room'], body: optionalString(tombstone['body']) }
       : undefined,
     powerLevels: parsePowerLevels(content('m.room.power_levels'), creator),
     widgetEvents,

@@ -6,7 +6,7 @@ import type { PageMeta } from './page.js';
 import type { MatrixEvent } from '../matrix/events.js';
 import { dayPath, roomSubPath, threadPath } from './urls.js';
 import { isoTime, utcDateTime } from './events/format.js';
-import { clip } from './page.js';
+import { clip } from './text.js';
 import { plainExcerpt } from './html/plain.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

@@ -6,6 +6,7 @@ import type { PageMeta } from './page.js';
 import { describeRoom, roomMeta, type RoomContext, type SiteContext } from './room.js';
 import { buildTimeline, isVisible, type TimelineView } from './timeline.js';
 import { dayPath } from './urls.js';
+import { dayNoon, isCalendarDay } from '../utc-day.js';
 
 export interface DayPageView {
   meta: PageMeta;
@@ -83,11 +84,6 @@ export function buildDayPage(room: RoomContext, site: SiteContext, data: DayPage
   };
 }
 
-/** Noon UTC of a YYYY-MM-DD day, for labels that must not slip to a neighbouring day. */
-export function dayNoon(day: string): number {
-  return Date.parse(`${day}T12:00:00Z`);
-}
-
 export function dayLink(ref: string, day: string | undefined): { href: string; label: string } | undefined {
   return day ? { href: dayPath(ref, day), label: dayLabel(dayNoon(day)) } : undefined;
 }
@@ -97,8 +93,7 @@ export function parseDay(yyyy: unknown, mm: unknown, dd: unknown): string | null
   if (typeof yyyy !== 'string' || typeof mm !== 'string' || typeof dd !== 'string') return null;
   if (!/^\d{4}$/.test(yyyy) || !/^\d{2}$/.test(mm) || !/^\d{2}$/.test(dd)) return null;
   const day = `${yyyy}-${mm}-${dd}`;
-  const date = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day ? day : null;
+  return isCalendarDay(day) ? day : null;
 }
 
 export function dayPageLinks(ref: string, day: string, page: number, pages: number): Pick<DayPageView, 'previousPage' | 'nextPage' | 'pageLinks'> {

@@ -1,8 +1,8 @@
-import type { PublicRoom } from '../matrix/directory.js';
 import type { MatrixEvent } from '../matrix/events.js';
 import type { DirectoryPage, DirectoryQuery } from '../rooms/directory.js';
 import { avatarLetter } from './events/format.js';
-import { clip, type PageMeta } from './page.js';
+import type { PageMeta } from './page.js';
+import { clip, roomDisplayName } from './text.js';
 import { absoluteUrl, directoryPath, roomPath, thumbnailPath } from './urls.js';
 import { buildWidgets, countWidgets } from './widgets.js';
 
@@ -40,10 +40,6 @@ export interface DirectoryContext {
   defaultServer: string;
   /** Widget state events of the listed rooms, where known. */
   widgetState?: ReadonlyMap<string, MatrixEvent[]>;
-}
-
-export function roomDisplayName(room: Pick<PublicRoom, 'name' | 'canonicalAlias' | 'roomId'>): string {
-  return clip(room.name ?? room.canonicalAlias ?? room.roomId, 120);
 }
 
 function widgetCount(events: MatrixEvent[] | undefined, roomId: string): number | undefined {

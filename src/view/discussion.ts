@@ -6,8 +6,7 @@
  * templates/partials/discussion.eta), not as `<script type="application/ld+json">`: search
  * engines read both, and this way "no `<script>` in any page" stays literally true.
  */
-import { bodyText } from './feed.js';
-import { clip } from './page.js';
+import { bodyText, clip } from './text.js';
 import type { EventView, TimelineView } from './timeline.js';
 import { absoluteUrl, matrixToLink } from './urls.js';
 

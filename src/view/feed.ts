@@ -7,54 +7,12 @@ import type { RoomContext, SiteContext } from './room.js';
 import type { EventView, MessageBody, TimelineView } from './timeline.js';
 import { w3cDate, xmlEscape } from './sitemap.js';
 import { absoluteUrl, eventPath, roomPath, roomSubPath } from './urls.js';
-import { clip } from './page.js';
+import { bodyText, clip } from './text.js';
 
 export const FEED_TYPE = 'application/atom+xml';
 export const FEED_ENTRIES = 30;
 
 type MessageView = Extract<EventView, { kind: 'message' }>;
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-/** The text of sanitised HTML: tags dropped, entities decoded, whitespace collapsed. */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<(?:br|\/p|\/li|\/h\d|\/blockquote|\/pre)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-      if (name[0] === '#') {
-        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-        return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
-      }
-      return ENTITIES[name.toLowerCase()] ?? whole;
-    })
-    .replace(/[ \t]+/g, ' ')
-    .replace(/\s*\n\s*/g, '\n')
-    .trim();
-}
-
-/** A message body as plain text: what it says, or what it is ("Image: cat.png"). */
-export function bodyText(body: MessageBody): string {
-  switch (body.type) {
-    case 'text':
-    case 'notice':
-    case 'emote':
-      return htmlToText(body.html);
-    case 'image':
-    case 'sticker':
-      return body.caption ? htmlToText(body.caption) : `${body.type === 'image' ? 'Image' : 'Sticker'}: ${body.alt || body.name}`;
-    case 'file':
-    case 'audio':
-    case 'video':
-      return body.caption ? htmlToText(body.caption) : `${body.type[0]!.toUpperCase()}${body.type.slice(1)}: ${body.name}`;
-    case 'location':
-      return `Location: ${body.description}`;
-    case 'invalid':
-      return `An invalid ${body.what}${body.name ? `: ${body.name}` : ''}`;
-    case 'unknown':
-      return body.html ? htmlToText(body.html) : 'A message of a kind this viewer cannot show';
-  }
-}
 
 /** A body as HTML for a feed reader: sanitised HTML as is, media as links. Relative links resolve against xml:base. */
 function bodyHtml(body: MessageBody): string {

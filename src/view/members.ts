@@ -2,7 +2,7 @@ import type { MatrixEvent } from '../matrix/events.js';
 import { byName, type ListedMember, type MemberList } from '../rooms/members.js';
 import type { PowerLevels } from '../rooms/state.js';
 import { avatarLetter, cleanName } from './events/format.js';
-import { clip } from './page.js';
+import { clip } from './text.js';
 import { roomSubPath, thumbnailPath } from './urls.js';
 
 /** One member in display order. */

@@ -15,12 +15,3 @@ export interface PageMeta {
   /** Feeds offered with rel="alternate". */
   alternates?: Array<{ href: string; type: string; title: string }>;
 }
-
-/** Collapses whitespace and cuts at a word boundary, for titles and descriptions. */
-export function clip(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat.length <= max) return flat;
-  const cut = flat.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
-}

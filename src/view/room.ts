@@ -2,12 +2,8 @@ import type { RoomSnapshot } from '../rooms/snapshot.js';
 import type { RoomState } from '../rooms/state.js';
 import { avatarLetter, utcDateTime } from './events/format.js';
 import { plainExcerpt } from './html.js';
-import { clip, type PageMeta } from './page.js';
-import type { SpaceChildView } from './space.js';
-import type { TransparencyView } from './transparency.js';
-import type { TimelineView } from './timeline.js';
-import type { DiscussionData } from './discussion.js';
-import type { PinView } from './events/pins.js';
+import type { PageMeta } from './page.js';
+import { clip, roomDisplayName } from './text.js';
 import { absoluteUrl, matrixToLink, roomLink, roomPath, roomSubPath, thumbnailPath } from './urls.js';
 import { buildWidgets, type WidgetView } from './widgets.js';
 
@@ -43,14 +39,10 @@ export function roomRef(state: Pick<RoomState, 'canonicalAlias' | 'roomId'>): st
   return state.canonicalAlias ?? state.roomId;
 }
 
-export function roomName(state: Pick<RoomState, 'name' | 'canonicalAlias' | 'roomId'>): string {
-  return clip(state.name ?? state.canonicalAlias ?? state.roomId, 120);
-}
-
 export function buildRoomContext(snapshot: RoomSnapshot, published: boolean): RoomContext {
   const { state } = snapshot;
   const ref = roomRef(state);
-  const name = roomName(state);
+  const name = roomDisplayName(state);
   return {
     ref,
     roomId: state.roomId,
@@ -98,26 +90,6 @@ export function roomMeta(
     next: page.next,
     image: room.avatar ? absoluteUrl(site.publicUrl, room.avatar) : undefined,
   };
-}
-
-export interface TimelinePageView {
-  meta: PageMeta;
-  room: RoomContext;
-  heading: string;
-  timeline: TimelineView;
-  earlierHref: string | undefined;
-  laterHref: string | undefined;
-  /** Shown when the page is not the latest one. */
-  latestHref: string | undefined;
-  note: string | undefined;
-  /** A space's child rooms, shown beside its timeline. */
-  children: SpaceChildView[];
-  /** The room's pinned messages, newest pin first (the latest page only; else empty). */
-  pins: PinView[];
-  /** Why the room is readable here, as one line (the latest page only). */
-  transparency: TransparencyView | undefined;
-  /** schema.org DiscussionForumPosting data (thread pages), printed as microdata. */
-  discussion?: DiscussionData | undefined;
 }
 
 export interface WidgetDetailView extends WidgetView {

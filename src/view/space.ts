@@ -1,6 +1,6 @@
 import type { HierarchyRoom } from '../matrix/rooms.js';
 import { avatarLetter } from './events/format.js';
-import { clip } from './page.js';
+import { clip, roomDisplayName } from './text.js';
 import { roomPath, thumbnailPath } from './urls.js';
 
 export interface SpaceChildView {
@@ -17,7 +17,7 @@ export interface SpaceChildView {
 
 export function buildSpaceChildren(rooms: readonly HierarchyRoom[]): SpaceChildView[] {
   return rooms.map((room) => {
-    const name = clip(room.name ?? room.canonicalAlias ?? room.roomId, 120);
+    const name = roomDisplayName(room);
     return {
       name,
       href: room.worldReadable ? roomPath(room.canonicalAlias ?? room.roomId) : undefined,

@@ -1,14 +1,35 @@
 import type { MatrixEvent } from '../matrix/events.js';
 import type { TransparencyView } from './transparency.js';
 import type { TimelinePage } from '../rooms/reader.js';
-import { buildDiscussion } from './discussion.js';
-import { buildPins } from './events/pins.js';
+import { buildDiscussion, type DiscussionData } from './discussion.js';
+import { buildPins, type PinView } from './events/pins.js';
 import { memberNames } from './members.js';
 import { feedAlternate } from './feed.js';
-import { describeRoom, roomMeta, type RoomContext, type SiteContext, type TimelinePageView } from './room.js';
+import type { PageMeta } from './page.js';
+import { describeRoom, roomMeta, type RoomContext, type SiteContext } from './room.js';
 import type { SpaceChildView } from './space.js';
-import { buildTimeline, isVisible } from './timeline.js';
+import { buildTimeline, isVisible, type TimelineView } from './timeline.js';
 import { absoluteUrl, roomPath } from './urls.js';
+
+export interface TimelinePageView {
+  meta: PageMeta;
+  room: RoomContext;
+  heading: string;
+  timeline: TimelineView;
+  earlierHref: string | undefined;
+  laterHref: string | undefined;
+  /** Shown when the page is not the latest one. */
+  latestHref: string | undefined;
+  note: string | undefined;
+  /** A space's child rooms, shown beside its timeline. */
+  children: SpaceChildView[];
+  /** The room's pinned messages, newest pin first (the latest page only; else empty). */
+  pins: PinView[];
+  /** Why the room is readable here, as one line (the latest page only). */
+  transparency: TransparencyView | undefined;
+  /** schema.org DiscussionForumPosting data (thread pages), printed as microdata. */
+  discussion?: DiscussionData | undefined;
+}
 
 export interface TimelinePageInput {
   room: RoomContext;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isEventId, isRoomId } from '../matrix/ids.js';
+import { isEventId, isRoomId, SERVER_NAME } from '../matrix/ids.js';
 import { wellFormedText } from '../matrix/wellformed.js';
 
 /**
@@ -155,7 +155,7 @@ export interface MxcParts {
   mediaId: string;
 }
 
-const MXC = /^mxc:\/\/([A-Za-z0-9.\-]+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?)\/([A-Za-z0-9_-]+)$/;
+const MXC = new RegExp(String.raw`^mxc://(${SERVER_NAME})/([A-Za-z0-9_-]+)$`);
 
 /** Parses `mxc://server/mediaId` strictly; anything else is null and is never linked. */
 export function parseMxc(uri: unknown): MxcParts | null {
@@ -163,6 +163,23 @@ export function parseMxc(uri: unknown): MxcParts | null {
   const match = MXC.exec(uri);
   if (!match?.[1] || !match[2]) return null;
   return { server: match[1], mediaId: match[2] };
+}
+
+type Size = readonly [width: number, height: number];
+
+/** Synapse's default thumbnail sizes: images in messages ask for these, so that they hit thumbnails it already has. */
+export const DEFAULT_THUMBNAILS: readonly Size[] = [[32, 32], [96, 96], [320, 240], [640, 480], [800, 600]];
+
+/**
+ * The one table of thumbnail sizes: Synapse's defaults and the avatar sizes of the pages.
+ * The links this viewer writes ask for these, and its media proxy snaps anything else it is
+ * asked for to one of them, so a crawler cannot make the homeserver render endless variants.
+ */
+export const THUMBNAIL_SIZES: readonly Size[] = [[32, 32], [48, 48], [64, 64], ...DEFAULT_THUMBNAILS.slice(1)];
+
+/** The smallest size of `sizes` that holds `width` × `height`, else the largest. */
+export function thumbnailBox(width: number, height: number, sizes: readonly Size[] = THUMBNAIL_SIZES): Size {
+  return sizes.find(([tw, th]) => tw >= width && th >= height) ?? sizes[sizes.length - 1]!;
 }
 
 export function thumbnailPath(mxc: unknown, width: number, height: number, method: 'crop' | 'scale' = 'crop'): string | null {

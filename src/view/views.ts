@@ -3,7 +3,7 @@ import type { CalendarView, ThreadsView } from './calendar.js';
 import type { DayEmptyView, DayPageView } from './day.js';
 import type { DirectoryView } from './directory.js';
 import type { ErrorView } from './error.js';
-import type { TimelinePageView } from './room.js';
+import type { TimelinePageView } from './timeline-page.js';
 import type { SearchPageView } from './search.js';
 
 /**

@@ -3,8 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import { BadRequest, BadGateway } from '../errors.js';
 import { fetchMedia, type MediaFetcherOptions, type MediaRequest } from '../matrix/media.js';
-import { isServerName } from './query.js';
+import { isServerName } from '../matrix/ids.js';
 import { parseRange, sliceStream, type ByteRange } from './range.js';
+import { thumbnailBox } from '../view/urls.js';
 
 export interface MediaRouteDeps {
   fetcher: MediaFetcherOptions;
@@ -21,13 +22,7 @@ const INLINE_TYPES = new Set([
   'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/ogg', 'audio/opus', 'audio/webm', 'audio/wav', 'audio/x-wav', 'audio/wave', 'audio/flac', 'audio/x-flac',
   'video/mp4', 'video/webm', 'video/ogg',
 ]);
-/** Thumbnail sizes are snapped to a few values, so a crawler cannot ask for endless variants. */
-const THUMBNAIL_SIZES = [32, 48, 64, 96, 128, 240, 256, 320, 480, 600, 640, 800];
-
-function snapSize(raw: unknown, fallback: number): number {
-  const wanted = typeof raw === 'string' && /^\d{1,5}$/.test(raw) ? Number(raw) : fallback;
-  return THUMBNAIL_SIZES.find((size) => size >= wanted) ?? THUMBNAIL_SIZES[THUMBNAIL_SIZES.length - 1]!;
-}
+const edge = (raw: unknown): number => (typeof raw === 'string' && /^\d{1,5}$/.test(raw) ? Number(raw) : 96);
 
 function validated(server: unknown, mediaId: unknown): { server: string; mediaId: string } {
   if (typeof server !== 'string' || typeof mediaId !== 'string' || !isServerName(server) || !MEDIA_ID.test(mediaId)) {
@@ -48,14 +43,9 @@ export function mediaRoutes(deps: MediaRouteDeps): Router {
   router.get('/media/thumbnail/:server/:mediaId', async (req, res) => {
     const { server, mediaId } = validated(req.params['server'], req.params['mediaId']);
     const method = req.query['method'] === 'crop' ? 'crop' : 'scale';
-    const request: MediaRequest = {
-      kind: 'thumbnail',
-      server,
-      mediaId,
-      width: snapSize(req.query['width'], 96),
-      height: snapSize(req.query['height'], 96),
-      method,
-    };
+    // Snapped to the sizes the pages ask for (view/urls.ts), so a crawler cannot ask for endless variants.
+    const [width, height] = thumbnailBox(edge(req.query['width']), edge(req.query['height']));
+    const request: MediaRequest = { kind: 'thumbnail', server, mediaId, width, height, method };
     await relay(res, await fetchMedia(deps.fetcher, request, abortOnClose(res)), deps.maxBytes, undefined);
   });
 

@@ -13,16 +13,16 @@ export function queryString(req: Request, name: string, maxLength: number): stri
   return trimmed === '' ? undefined : trimmed;
 }
 
-const SERVER_NAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
-/** A Matrix server name: a host name or IP literal with an optional port. */
-export function isServerName(value: string): boolean {
-  return value.length <= 255 && SERVER_NAME.test(value);
-}
-
-/** `?page=`: absent is page 1; anything but a whole number from 1 (six digits at most) is a 400. */
+/**
+ * `?page=` of every list (members, days, threads, search): absent or empty is page 1; anything
+ * but a whole number from 1 to 99,999 is a 400. Five digits are more than any list here has
+ * (a day has at most 20 pages, search stops counting at 10,000 matches, threads come 50 to a
+ * page), and they bound the offset a request can make the archive skip.
+ */
 export function pageParam(value: unknown): number {
   if (value === undefined) return 1;
-  if (typeof value !== 'string' || !/^[1-9]\d{0,5}$/.test(value)) throw new BadRequest('The page number must be a whole number from 1.');
-  return Number(value);
+  const page = typeof value === 'string' ? value.trim() : undefined;
+  if (page === '') return 1;
+  if (page === undefined || !/^[1-9]\d{0,4}$/.test(page)) throw new BadRequest('The page number must be a whole number from 1.');
+  return Number(page);
 }

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { load as loadHtml } from 'cheerio';
-import { utcDayOf } from '../../src/rooms/day-index.js';
+import { utcDay } from '../../src/utc-day.js';
 import { dayPath, eventPath, roomPath, roomSubPath, threadPath } from '../../src/view/urls.js';
 import { loadSeed } from '../support/homeserver.js';
 import { RoomAdmin, timeUntil } from '../support/room-admin.js';
@@ -104,7 +104,7 @@ describe('what a room takes back leaves every page', () => {
 
   it('a redaction leaves every page that shows the message, and the permalink shows the placeholder', async () => {
     const id7 = ids[6]!;
-    const day = utcDayOf(Date.now());
+    const day = utcDay(Date.now());
     const pages = {
       'redaction: latest page': roomPath(`#${aliasA}`),
       'redaction: day page': dayPath(`#${aliasA}`, day),
@@ -177,7 +177,7 @@ describe('what a room takes back leaves every page', () => {
     expect((await text('/')).body).toContain(aliasA);
     const pages = {
       'shared: latest page': roomPath(ref),
-      'shared: day page': dayPath(ref, utcDayOf(Date.now())),
+      'shared: day page': dayPath(ref, utcDay(Date.now())),
       'shared: event permalink': eventPath(ref, ids[0]!),
       'shared: Atom feed': roomSubPath(ref, 'feed.atom'),
       'shared: room-ID page': roomPath(roomA),

@@ -4,7 +4,8 @@
  */
 import type { MatrixEvent } from '../../src/matrix/events.js';
 import { buildSnapshot } from '../../src/rooms/snapshot.js';
-import { buildRoomContext, roomMeta, type SiteContext, type TimelinePageView } from '../../src/view/room.js';
+import { buildRoomContext, roomMeta, type SiteContext } from '../../src/view/room.js';
+import type { TimelinePageView } from '../../src/view/timeline-page.js';
 import { buildTimeline, type TimelineView } from '../../src/view/timeline.js';
 import { roomPath } from '../../src/view/urls.js';
 import { createRenderer } from '../../src/web/render.js';

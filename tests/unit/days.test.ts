@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { MatrixEvent } from '../../src/matrix/events.js';
 import type { TimelineChunk } from '../../src/matrix/rooms.js';
 import type { DaySource } from '../../src/rooms/homeserver.js';
-import { DayArchive, splitPages, StillIndexing, utcDayOf } from '../../src/rooms/days.js';
+import { DayArchive, splitPages, StillIndexing } from '../../src/rooms/days.js';
+import { utcDay } from '../../src/utc-day.js';
 import { RoomEpochs } from '../../src/rooms/epochs.js';
 import type { RoomSnapshot } from '../../src/rooms/snapshot.js';
 import { parseDay } from '../../src/view/day.js';
@@ -46,7 +47,7 @@ const visible = (event: MatrixEvent): boolean => event.type === 'm.room.message'
 // Three messages an hour from 20 November, with a gap on 23 November.
 const events: MatrixEvent[] = [];
 for (let n = 1, ts = START; n <= 300; n++, ts += 20 * 60_000) {
-  if (utcDayOf(ts) === '2026-11-23') ts += 24 * HOUR;
+  if (utcDay(ts) === '2026-11-23') ts += 24 * HOUR;
   events.push(message(n, ts));
 }
 
@@ -77,7 +78,7 @@ describe('DayArchive', () => {
     const result = await archive.day(snapshotOf(events), '2026-11-21', 1, visible);
     expect(result.kind).toBe('page');
     if (result.kind !== 'page') return;
-    const expected = events.filter((e) => utcDayOf(e.origin_server_ts) === '2026-11-21');
+    const expected = events.filter((e) => utcDay(e.origin_server_ts) === '2026-11-21');
     expect(result.data.pages).toBe(Math.ceil(expected.length / 50));
     expect(result.data.events).toEqual(expected.slice(0, 50));
     expect(result.data.previousDay).toBe('2026-11-20');
@@ -124,7 +125,7 @@ describe('DayArchive', () => {
     const api = new TimelineApi(events);
     const archive = new DayArchive(api.asApi(), { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 50, chunkSize: 40, now });
     const days = await archive.listDays('!r:x', 50);
-    expect(days.map((d) => d.day)).toEqual([...new Set(events.map((e) => utcDayOf(e.origin_server_ts)))]);
+    expect(days.map((d) => d.day)).toEqual([...new Set(events.map((e) => utcDay(e.origin_server_ts)))]);
     const last = days.at(-1)!;
     expect(last.lastModified).toBe(events.at(-1)!.origin_server_ts);
   });

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MatrixEvent } from '../../src/matrix/events.js';
-import { avatarLetter, cleanName, dayLabel, humanDuration, humanSize, timeLabel, utcDay } from '../../src/view/events/format.js';
+import { avatarLetter, cleanName, dayLabel, humanDuration, humanSize, timeLabel } from '../../src/view/events/format.js';
+import { utcDay } from '../../src/utc-day.js';
 import { fitThumbnail, parseGeoUri } from '../../src/view/events/media.js';
 import { buildTimeline, type EventView, type SentencePart, type TimelineInput, type TimelineView } from '../../src/view/timeline.js';
 

@@ -2,7 +2,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { parseEvents } from '../../src/matrix/events.js';
-import { buildFeed, bodyText, feedAlternate, htmlToText } from '../../src/view/feed.js';
+import { buildFeed, feedAlternate } from '../../src/view/feed.js';
+import { bodyText, htmlToText } from '../../src/view/text.js';
 import type { RoomContext } from '../../src/view/room.js';
 import { buildTimeline } from '../../src/view/timeline.js';
 import { recorded } from '../support/recorded.js';

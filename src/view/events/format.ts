@@ -2,6 +2,7 @@
  * Small formatting helpers for the timeline: UTC times and days, sizes, durations, and
  * untrusted names made fit to show. Pure, never throw.
  */
+import { safeDate } from '../../utc-day.js';
 import { cleanText } from '../widgets/parse.js';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -10,20 +11,7 @@ const MONTHS = [
   'July', 'August', 'September', 'October', 'November', 'December',
 ];
 
-/** A Date for a timestamp; one that Date cannot hold becomes the epoch rather than throwing. */
-export function safeDate(ts: number): Date {
-  const date = new Date(ts);
-  return Number.isFinite(date.getTime()) ? date : new Date(0);
-}
-
 const pad = (n: number): string => String(n).padStart(2, '0');
-
-/** `YYYY-MM-DD` of the UTC day (four-digit years only; anything else is clamped). */
-export function utcDay(ts: number): string {
-  const date = safeDate(ts);
-  const year = Math.min(9999, Math.max(0, date.getUTCFullYear()));
-  return `${String(year).padStart(4, '0')}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
-}
 
 /** "Sunday 29 November 2026". */
 export function dayLabel(ts: number): string {

@@ -4,6 +4,7 @@
  * relation that is not well-formed is simply not a relation.
  */
 import { isRecord, parseEvent, type MatrixEvent } from '../../matrix/events.js';
+import { optionalString } from '../../matrix/wellformed.js';
 import { cleanLine } from './format.js';
 
 export interface RelatesTo {
@@ -19,12 +20,11 @@ export function relatesTo(content: Record<string, unknown>): RelatesTo | null {
   const rel = content['m.relates_to'];
   if (!isRecord(rel)) return null;
   const reply = rel['m.in_reply_to'];
-  const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
   return {
-    relType: str(rel['rel_type']),
-    eventId: str(rel['event_id']),
+    relType: optionalString(rel['rel_type']) ?? null,
+    eventId: optionalString(rel['event_id']) ?? null,
     key: typeof rel['key'] === 'string' ? rel['key'] : null,
-    inReplyTo: isRecord(reply) ? str(reply['event_id']) : null,
+    inReplyTo: isRecord(reply) ? (optionalString(reply['event_id']) ?? null) : null,
     isFallingBack: rel['is_falling_back'] === true,
   };
 }

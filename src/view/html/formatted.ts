@@ -11,7 +11,7 @@ import sanitizeHtml from 'sanitize-html';
 import type { Attributes, IOptions, Tag } from 'sanitize-html';
 import { wellFormedText } from '../../matrix/wellformed.js';
 import { trustHtml, type SafeHtml } from '../safe-html.js';
-import { thumbnailPath } from '../urls.js';
+import { DEFAULT_THUMBNAILS, thumbnailBox, thumbnailPath } from '../urls.js';
 import { hexColour, LINK_REL, safeHref } from './links.js';
 import { flow, SPOILER_ATTR } from './structure.js';
 import { parseTree, serialise } from './tree.js';
@@ -37,11 +37,6 @@ const DROP_WITH_CONTENT = [
   'iframe', 'object', 'embed', 'svg', 'math', 'title', 'noembed', 'noframes', 'plaintext',
 ];
 
-/** Synapse's default thumbnail sizes, so that requests hit thumbnails it already has. */
-const THUMBNAIL_SIZES: ReadonlyArray<readonly [number, number]> = [
-  [32, 32], [96, 96], [320, 240], [640, 480], [800, 600],
-];
-
 function dimension(raw: string | undefined): number | null {
   if (raw === undefined || !/^\s*\d{1,6}\s*$/.test(raw)) return null;
   const value = Number(raw);
@@ -58,7 +53,7 @@ function fit(width: number | null, height: number | null): [number | null, numbe
 function thumbnailSize(width: number | null, height: number | null): readonly [number, number] {
   const w = width ?? height ?? MAX_IMAGE_SIZE;
   const h = height ?? width ?? MAX_IMAGE_SIZE;
-  return THUMBNAIL_SIZES.find(([tw, th]) => tw >= w && th >= h) ?? [800, 600];
+  return thumbnailBox(w, h, DEFAULT_THUMBNAILS);
 }
 
 function image(attribs: Attributes): Tag {

@@ -6,29 +6,51 @@
 /** Every link to another site that a message body makes carries exactly this `rel`. */
 export const LINK_REL = 'nofollow ugc noopener';
 
-const LINK_PROTOCOLS = new Set(['http:', 'https:', 'ftp:', 'mailto:', 'magnet:']);
-const MAX_HREF_LENGTH = 2048;
+const LINK_PROTOCOLS: ReadonlySet<string> = new Set(['http:', 'https:', 'ftp:', 'mailto:', 'magnet:']);
+/** The protocols a widget's link may have: it opens a web page. */
+export const WEB_PROTOCOLS: ReadonlySet<string> = new Set(['http:', 'https:']);
+/** Protocols whose URLs name no host. */
+const HOSTLESS = new Set(['mailto:', 'magnet:']);
 
 /**
- * The canonical form of an absolute http, https, ftp, mailto or magnet URL, else null.
- * Relative and protocol-relative URLs are rejected, because they would point at this
- * viewer. Parsing with WHATWG `URL` strips tabs, newlines and leading controls exactly as a
- * browser does, so `java\tscript:` or ` javascript:` are seen as what they are; returning the
- * re-serialised `href` (never the input) means the browser reads the same URL we checked.
+ * The longest link any page carries, before and after parsing: message bodies and widgets
+ * alike. 2048 is the bound browsers, proxies and the sitemap protocol all honour, and every
+ * href counts toward the weight of a page (a longer one is shown as text, or not linked).
  */
-export function safeHref(raw: string): string | null {
-  if (raw.length > MAX_HREF_LENGTH) return null;
+export const MAX_HREF_LENGTH = 2048;
+
+export type UrlCheck =
+  | { ok: true; href: string; url: URL }
+  | { ok: false; code: 'too-long' | 'invalid-url' | 'not-allowed' | 'credentials' };
+
+/**
+ * The one check of every link to another site. Relative and protocol-relative URLs are
+ * rejected, because they would point at this viewer. Parsing with WHATWG `URL` strips tabs,
+ * newlines and leading controls exactly as a browser does, so `java\tscript:` or
+ * ` javascript:` are seen as what they are; the re-serialised `href` (never the input) is what
+ * is returned, so the browser reads the same URL we checked.
+ */
+export function checkUrl(raw: string, protocols: ReadonlySet<string>): UrlCheck {
+  if (raw.length > MAX_HREF_LENGTH) return { ok: false, code: 'too-long' };
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return null;
+    return { ok: false, code: 'invalid-url' };
   }
-  if (!LINK_PROTOCOLS.has(url.protocol)) return null;
-  if (url.protocol !== 'mailto:' && url.protocol !== 'magnet:' && url.hostname === '') return null;
+  if (!protocols.has(url.protocol)) return { ok: false, code: 'not-allowed' };
   // `https://bank.example@evil.example/` reads as the bank and goes to evil.example.
-  if (url.username !== '' || url.password !== '') return null;
-  return url.href;
+  if (url.username !== '' || url.password !== '') return { ok: false, code: 'credentials' };
+  if (!HOSTLESS.has(url.protocol) && url.host === '') return { ok: false, code: 'invalid-url' };
+  const href = url.href;
+  if (href.length > MAX_HREF_LENGTH) return { ok: false, code: 'too-long' };
+  return { ok: true, href, url };
+}
+
+/** The canonical form of an absolute http, https, ftp, mailto or magnet URL, else null. */
+export function safeHref(raw: string): string | null {
+  const checked = checkUrl(raw, LINK_PROTOCOLS);
+  return checked.ok ? checked.href : null;
 }
 
 /** Text that reads as a web address: with a scheme, `www.`, or a bare `host.tld/...`. */

@@ -3,6 +3,7 @@
  * checked after it is built: only absolute http(s) URLs without credentials are ever
  * returned. Anything else becomes a reason code, and the widget is listed without a link.
  */
+import { checkUrl, WEB_PROTOCOLS } from '../html/links.js';
 import { encodeComponent } from '../urls.js';
 import { isTool, type WidgetKind } from './kinds.js';
 import type { WidgetContent } from './parse.js';
@@ -31,24 +32,11 @@ export type LinkResult =
   | { ok: true; href: string; host: string; insecure: boolean }
   | { ok: false; code: WidgetReasonCode };
 
-export const MAX_HREF_LENGTH = 8192;
-
-/** The last word on every link: absolute, http or https, no user name or password. */
+/** The last word on every link: absolute, http or https, no user name or password (html/links.ts). */
 export function checkLink(raw: string): LinkResult {
-  if (raw.length > MAX_HREF_LENGTH) return { ok: false, code: 'too-long' };
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { ok: false, code: 'invalid-url' };
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, code: 'not-web' };
-  if (url.username !== '' || url.password !== '') return { ok: false, code: 'credentials' };
-  if (url.host === '') return { ok: false, code: 'invalid-url' };
-  // The serialised form, not the input: the parser has already dropped tabs and newlines.
-  const href = url.href;
-  if (href.length > MAX_HREF_LENGTH) return { ok: false, code: 'too-long' };
-  return { ok: true, href, host: url.host, insecure: url.protocol === 'http:' };
+  const checked = checkUrl(raw, WEB_PROTOCOLS);
+  if (!checked.ok) return { ok: false, code: checked.code === 'not-allowed' ? 'not-web' : checked.code };
+  return { ok: true, href: checked.href, host: checked.url.host, insecure: checked.url.protocol === 'http:' };
 }
 
 export interface TemplateContext {

@@ -1,11 +1,11 @@
 import { roomSubPath } from '../../view/urls.js';
 import { Router } from 'express';
 import type { Archive } from '../../archive/archive.js';
-import { BadRequest, NotFound } from '../../errors.js';
+import { NotFound } from '../../errors.js';
 import { loadCoverage } from '../../rooms/search.js';
 import { buildCalendarPage, buildThreadsPage } from '../../view/calendar.js';
 import { sendPage } from '../http-cache.js';
-import { queryString } from '../query.js';
+import { pageParam } from '../query.js';
 import { loadRoom } from '../room-loader.js';
 import type { RoomRouteDeps } from './room.js';
 
@@ -37,9 +37,7 @@ export function archivePageRoutes(deps: ArchivePageDeps): Router {
 
   router.get('/room/:ref/threads', async (req, res) => {
     const archive = archiveOf();
-    const rawPage = queryString(req, 'page', 6);
-    if (rawPage !== undefined && !/^[1-9]\d{0,4}$/.test(rawPage)) throw new BadRequest('The page number must be a whole number from 1.');
-    const page = rawPage === undefined ? 1 : Number(rawPage);
+    const page = pageParam(req.query['page']);
     const loaded = await loadRoom(req, res, deps, (ref) => roomSubPath(ref, 'threads'));
     if (!loaded) return;
     const { room } = loaded;

@@ -3,7 +3,8 @@ import { BadRequest } from '../../errors.js';
 import type { DirectoryService } from '../../rooms/directory.js';
 import type { WidgetStateLookup } from '../../rooms/widget-state.js';
 import { buildDirectoryView, type DirectoryContext } from '../../view/directory.js';
-import { queryString, isServerName } from '../query.js';
+import { isServerName } from '../../matrix/ids.js';
+import { queryString } from '../query.js';
 import type { Renderer } from '../render.js';
 import { sendPage, type Freshness } from '../http-cache.js';
 

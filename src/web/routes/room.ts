@@ -3,7 +3,8 @@ import { lastChanged } from '../../rooms/snapshot.js';
 import { BadRequest } from '../../errors.js';
 import type { TimelinePage } from '../../rooms/reader.js';
 import type { RoomSnapshot } from '../../rooms/snapshot.js';
-import { utcDateTime, utcDay } from '../../view/events/format.js';
+import { utcDateTime } from '../../view/events/format.js';
+import { utcDay } from '../../utc-day.js';
 import type { RoomContext, SiteContext } from '../../view/room.js';
 import { isVisible } from '../../view/timeline.js';
 import { buildTimelinePage, type TimelinePageInput } from '../../view/timeline-page.js';
@@ -18,7 +19,7 @@ import { pageKey } from '../page-key.js';
 import { cachedPage, sendRendered, type PageCache } from '../page-cache.js';
 import type { CachePolicy } from '../http-cache.js';
 import { buildTransparency, type TakedownBudget } from '../../view/transparency.js';
-import { clip } from '../../view/page.js';
+import { clip } from '../../view/text.js';
 import { eventIdParam, loadRoom, type RoomDeps } from '../room-loader.js';
 
 /** Pinned messages fetched for one page at most: the rest are listed without an excerpt. */

@@ -9,7 +9,7 @@ import { buildSearchPage, type SearchForm, type SearchPageView } from '../../vie
 import { buildSearchFeed } from '../../view/search-feed.js';
 import { isVisible } from '../../view/timeline.js';
 import { sendPage } from '../http-cache.js';
-import { queryString } from '../query.js';
+import { pageParam, queryString } from '../query.js';
 import { loadRoom } from '../room-loader.js';
 import type { RoomRouteDeps } from './room.js';
 
@@ -27,9 +27,7 @@ function formOf(req: Request): { form: SearchForm; page: number } {
   const to = queryString(req, 'to', 10) ?? '';
   const sort = queryString(req, 'sort', 20) ?? 'relevance';
   if (sort !== 'relevance' && sort !== 'new') throw new BadRequest('The order (“sort”) is either relevance or new.');
-  const rawPage = queryString(req, 'page', 6);
-  if (rawPage !== undefined && !/^[1-9]\d{0,4}$/.test(rawPage)) throw new BadRequest('The page number must be a whole number from 1.');
-  return { form: { q, from, to, sort }, page: rawPage === undefined ? 1 : Number(rawPage) };
+  return { form: { q, from, to, sort }, page: pageParam(req.query['page']) };
 }
 
 /**
