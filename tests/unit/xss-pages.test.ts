@@ -157,7 +157,7 @@ describe('hostile payloads through the real view layer and templates', () => {
     }
   });
 
-  it('holds in a thread page too', () => {
+  it('holds in a thread page too', { timeout: 30_000 }, () => {
     const { pages } = renderBatch(PAYLOADS.slice(0, 24), 1000, ['thread']);
     for (const { name, html, timeline } of pages) {
       expect(htmlFindings(html), name).toEqual([]);
