@@ -145,9 +145,11 @@ export function createRoomServices(api: Homeserver, config: RoomServiceConfig, d
   const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), chunkBudget: 20, epochs, archive });
   const widgetState = new WidgetStateLookup(api, rooms, share(0.02));
   const pages = createPageCache(share(0.06));
-  // The sitemaps' room list: the whole directory, walked at most once a minute (it is long);
-  // a room the viewer has seen taken back leaves it at once.
-  const listedRooms = new ListedRooms(api, { denylist, epochs, ttlMs: Math.max(config.freshnessMs, 60_000) });
+  // The sitemaps' room list: the whole directory, walked again at most once per freshness
+  // interval and only when asked for (crawlers and the backfill ask rarely), because a room
+  // taken out of the directory must leave the sitemaps within it even if nobody reads the
+  // room; a room the viewer has seen taken back leaves it at once.
+  const listedRooms = new ListedRooms(api, { denylist, epochs, ttlMs: config.freshnessMs });
   const caches = [rooms.cache, resolver.cache, reader.cache, days.chunks, days.indexer.indexes, widgetState.cache, pages, directory.cache, listedRooms.cache];
   return { directory, rooms, reader, about: new AboutLoader(reader), resolver, widgetState, days, pages, listedRooms, caches, epochs };
 }

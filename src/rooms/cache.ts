@@ -13,7 +13,10 @@ export interface RoomCacheOptions {
   freshnessMs: number;
   /** A snapshot older than this is loaded afresh rather than caught up page by page. */
   reloadAfterMs: number;
-  /** How long a page waits for a refresh before it is served the stale copy. */
+  /**
+   * How long a page waits for a refresh before it is served the stale copy (only a copy that
+   * expired within the cache's stale limit, a second: an older one is never served that way).
+   */
   staleServeAfterMs?: number;
   /** The room epochs this cache moves as it sees what rooms take back (its own if not given). */
   epochs?: RoomEpochs;

@@ -94,8 +94,8 @@ function listable<T extends { roomId: string }>(rooms: readonly T[], epochs: Roo
  * The public room directory as the viewer shows it: only rooms a guest may read. Rooms that
  * are not world-readable are filtered out, so one upstream page can leave a short viewer page;
  * we keep pulling through `since` until the page is full, and the next link continues from
- * the last upstream page read, so following the links reaches every room. A stale page is
- * served while it is refreshed.
+ * the last upstream page read, so following the links reaches every room. A page just
+ * expired (within the cache's stale limit) is served while it is refreshed.
  */
 export class DirectoryService {
   /** Public for /metrics. */
@@ -149,8 +149,11 @@ export interface ListedRoomsOptions {
 }
 
 /**
- * Every listed, readable room, for the sitemaps: the whole directory, walked at most once
- * per `ttlMs`, the stale list served while it is walked again.
+ * Every listed, readable room, for the sitemaps and the backfill: the whole directory, walked
+ * at most once per `ttlMs` and only when asked for, the list served while it is walked again
+ * only within the cache's stale limit. `ttlMs` is the freshness interval: a room taken out of
+ * the directory leaves the sitemaps as fast as it leaves the directory's pages, even when
+ * nobody reads the room (its own refresh would tell the listings sooner).
  */
 export class ListedRooms {
   /** Public for /metrics. */

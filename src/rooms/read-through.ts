@@ -17,6 +17,14 @@ export interface ReadThroughOptions<V> {
    * Undefined: it waits for the refresh. 0: stale while revalidating.
    */
   serveStaleAfterMs?: number;
+  /**
+   * How long past its TTL a copy may still be served while its refresh runs (default 1000):
+   * the "+ 1 s" of the takedown budget. A copy that expired longer ago is never served that
+   * way, however slow its refresh: the request waits for it, so what the homeserver says was
+   * taken back is not shown by the very request that brings it in. (A refresh that fails for a
+   * transient reason still answers with the old copy, marked: the homeserver said nothing.)
+   */
+  staleLimitMs?: number;
   /** Marks a copy that is served because its refresh failed or is slow. */
   markStale?: (value: V) => V;
   sizeOf?: (value: V) => number;
@@ -138,6 +146,8 @@ export class ReadThroughCache<V> {
       return fresh.value as T;
     }
     const stale = this.lastKnown<T>(key);
+    // How long ago the held copy expired (read before the refresh replaces the entry).
+    const expiredForMs = stale === undefined ? 0 : -this.cache.getRemainingTTL(key);
     if (stale === undefined) this.stats.misses++;
     else this.stats.staleHits++;
     const pending = this.cache.fetch(key, { context: { load: load as unknown as Load<V>, ttlMs, sizeOf: sizeOf as ((value: V) => number) | undefined }, ttl: ttlMs }).then((entry) => {
@@ -146,7 +156,7 @@ export class ReadThroughCache<V> {
       return entry.value as T;
     });
     const wait = this.opts.serveStaleAfterMs;
-    if (stale === undefined || wait === undefined) return pending;
+    if (stale === undefined || wait === undefined || expiredForMs > (this.opts.staleLimitMs ?? 1000)) return pending;
     // The refresh goes on for the next request; this one may not wait for it.
     pending.catch(() => undefined);
     const served = (): T => (this.opts.markStale ? this.opts.markStale(stale) : stale) as T;

@@ -122,6 +122,24 @@ describe('ReadThroughCache', () => {
     expect(cache.peek('k')).toBe(2);
   });
 
+  it('never serves a copy that expired longer ago than staleLimitMs: the request waits for the refresh', async () => {
+    const cache = new ReadThroughCache<number>({ name: 't', maxBytes: 1_000_000, serveStaleAfterMs: 0, staleLimitMs: 10 });
+    await cache.get('k', 5, async () => 1);
+    await tick(40);
+    const slow = deferred<number>();
+    const answer = cache.get('k', TTL, () => slow.promise);
+    await tick();
+    slow.resolve(2);
+    await expect(answer).resolves.toBe(2);
+  });
+
+  it('still answers a failed refresh of a long-expired copy with that copy, marked', async () => {
+    const cache = new ReadThroughCache<{ v: number; stale?: boolean }>({ name: 't', maxBytes: 1_000_000, serveStaleAfterMs: 0, staleLimitMs: 10, markStale: (value) => ({ ...value, stale: true }) });
+    await cache.get('k', 5, async () => ({ v: 1 }));
+    await tick(40);
+    await expect(cache.get('k', TTL, async () => Promise.reject(new HomeserverUnavailable('down')))).resolves.toEqual({ v: 1, stale: true });
+  });
+
   it('takes the TTL of the kind each get names', async () => {
     const cache = new ReadThroughCache<string>({ name: 't', maxBytes: 1_000_000 });
     await cache.get('short', 10, async () => 's');
