@@ -7,6 +7,8 @@ export interface TakenBack {
   reasons: EpochReason[];
   /** The events the incoming redactions take back. */
   redacted: string[];
+  /** The incoming redactions. */
+  redactions: MatrixEvent[];
 }
 
 /**
@@ -20,7 +22,8 @@ export function takenBack(
   after: { state: RoomState; published: boolean | undefined },
   incoming: readonly MatrixEvent[],
 ): TakenBack {
-  const redacted = incoming.flatMap((e) => (e.type === 'm.room.redaction' && e.redacts ? [e.redacts] : []));
+  const redactions = incoming.filter((e) => e.type === 'm.room.redaction' && e.redacts !== undefined);
+  const redacted = redactions.map((e) => e.redacts!);
   const reasons: EpochReason[] = [];
   if (redacted.length > 0) reasons.push('redaction');
   const was = before.state;
@@ -30,7 +33,7 @@ export function takenBack(
   if (before.published !== after.published) reasons.push('publication');
   if (was.tombstone?.replacementRoom !== now.tombstone?.replacementRoom) reasons.push('tombstone');
   if (was.name !== now.name || was.topic !== now.topic || was.avatarUrl !== now.avatarUrl) reasons.push('profile');
-  return { reasons, redacted };
+  return { reasons, redacted, redactions };
 }
 
 /**
@@ -52,8 +55,8 @@ export function stampEpoch(
   if (!before) {
     epochs.move(roomId, ['reload']);
   } else {
-    const { reasons, redacted } = takenBack(before, { state: after.state, published }, incoming);
-    if (reasons.length > 0) epochs.move(roomId, reasons, redacted);
+    const { reasons, redactions } = takenBack(before, { state: after.state, published }, incoming);
+    if (reasons.length > 0) epochs.move(roomId, reasons, redactions);
   }
   return { ...after, epoch: epochs.of(roomId), epochSince: epochs.since(roomId), published };
 }

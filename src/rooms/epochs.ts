@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { MatrixEvent } from '../matrix/events.js';
 
 /** What moved a room's epoch. */
 export type EpochReason =
@@ -17,8 +18,10 @@ export interface EpochChange {
   roomId: string;
   epoch: number;
   reasons: readonly EpochReason[];
-  /** Event IDs the change redacted, where known (for the archive's store). */
+  /** Event IDs the change redacted, where known. */
   redacted: readonly string[];
+  /** The redaction events themselves (each with `redacts`), which the archive applies. */
+  redactions: readonly MatrixEvent[];
   /** The room may no longer be shown: every cache drops all it holds of it. */
   withdrawn: boolean;
 }
@@ -93,11 +96,12 @@ export class RoomEpochs {
   }
 
   /** Starts a new epoch for the room and tells every listener; returns it. */
-  move(roomId: string, reasons: readonly EpochReason[], redacted: readonly string[] = []): number {
+  move(roomId: string, reasons: readonly EpochReason[], redactions: readonly MatrixEvent[] = []): number {
     const previous = this.rooms.get(roomId);
     const next: Known = { epoch: ++this.counter, since: this.now(), withdrawal: previous?.withdrawal };
     this.rooms.set(roomId, next);
-    this.emit({ roomId, epoch: next.epoch, reasons, redacted, withdrawn: false });
+    const redacted = redactions.flatMap((e) => (e.redacts ? [e.redacts] : []));
+    this.emit({ roomId, epoch: next.epoch, reasons, redacted, redactions, withdrawn: false });
     return next.epoch;
   }
 
@@ -112,7 +116,7 @@ export class RoomEpochs {
     const next: Known = { epoch: ++this.counter, since: this.now(), withdrawal };
     this.rooms.set(roomId, next);
     const reasons: EpochReason[] = withdrawal === 'unreadable' ? ['withdrawn'] : ['publication'];
-    this.emit({ roomId, epoch: next.epoch, reasons, redacted: [], withdrawn: withdrawal === 'unreadable' });
+    this.emit({ roomId, epoch: next.epoch, reasons, redacted: [], redactions: [], withdrawn: withdrawal === 'unreadable' });
   }
 
   /** The room was seen readable and listed by its own refresh: the listings may name it again. */

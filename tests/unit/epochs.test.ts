@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { MatrixEvent } from '../../src/matrix/events.js';
 import { takenBack } from '../../src/rooms/changes.js';
 import { RoomEpochs, type EpochChange } from '../../src/rooms/epochs.js';
+import { dropWhatRoomsTakeBack } from '../../src/rooms/takedown.js';
+import type { Logger } from '../../src/log.js';
 import { parseRoomState } from '../../src/rooms/state.js';
 import { recordedState } from '../support/recorded.js';
 
@@ -14,10 +16,11 @@ describe('RoomEpochs', () => {
     epochs.onChange((change) => heard.push(change));
     const first = epochs.of(ROOM);
     expect(epochs.of(ROOM)).toBe(first);
-    const moved = epochs.move(ROOM, ['redaction'], ['$gone']);
+    const redaction = { event_id: '$r', type: 'm.room.redaction', sender: '@a:x', origin_server_ts: 1, content: {}, redacts: '$gone' } as MatrixEvent;
+    const moved = epochs.move(ROOM, ['redaction'], [redaction]);
     expect(moved).toBeGreaterThan(first);
     expect(epochs.of(ROOM)).toBe(moved);
-    expect(heard).toEqual([{ roomId: ROOM, epoch: moved, reasons: ['redaction'], redacted: ['$gone'], withdrawn: false }]);
+    expect(heard).toEqual([{ roomId: ROOM, epoch: moved, reasons: ['redaction'], redacted: ['$gone'], redactions: [redaction], withdrawn: false }]);
   });
 
   it('never gives a forgotten room an epoch it had before', () => {
@@ -71,11 +74,11 @@ describe('takenBack', () => {
   const redaction: MatrixEvent = { event_id: '$r', type: 'm.room.redaction', sender: '@a:x', origin_server_ts: 2, content: {}, redacts: '$m' };
 
   it('sees nothing in new messages', () => {
-    expect(takenBack({ state, published: true }, { state, published: true }, [message])).toEqual({ reasons: [], redacted: [] });
+    expect(takenBack({ state, published: true }, { state, published: true }, [message])).toEqual({ reasons: [], redacted: [], redactions: [] });
   });
 
   it('sees redactions, and names what they take back', () => {
-    expect(takenBack({ state, published: true }, { state, published: true }, [message, redaction])).toEqual({ reasons: ['redaction'], redacted: ['$m'] });
+    expect(takenBack({ state, published: true }, { state, published: true }, [message, redaction])).toEqual({ reasons: ['redaction'], redacted: ['$m'], redactions: [redaction] });
   });
 
   it('sees every change of what may be shown and how the room is named', () => {
@@ -94,5 +97,36 @@ describe('takenBack', () => {
       'profile',
     ]);
     expect(takenBack({ state, published: true }, { state: { ...state, avatarUrl: 'mxc://x/y' }, published: true }, []).reasons).toEqual(['profile']);
+  });
+});
+
+describe('dropWhatRoomsTakeBack', () => {
+  function wired() {
+    const epochs = new RoomEpochs();
+    const forgotten: string[] = [];
+    const archived: string[] = [];
+    const cache = (name: string) => ({ forgetRoom: (roomId: string) => (forgotten.push(`${name} ${roomId}`), 0) });
+    const archive = {
+      redact: async (roomId: string, eventId: string, redaction: MatrixEvent) => void archived.push(`redact ${roomId} ${eventId} by ${redaction.event_id}`),
+      deleteRoom: async (roomId: string) => void archived.push(`delete ${roomId}`),
+    };
+    const log = { warn: () => undefined } as unknown as Logger;
+    dropWhatRoomsTakeBack(epochs, { derived: [cache('pages')], withdrawn: [cache('widgets')], archive, log });
+    return { epochs, forgotten, archived };
+  }
+
+  it('applies a redaction to the archive (its search index too) as the epoch moves for it', () => {
+    const { epochs, forgotten, archived } = wired();
+    const redaction: MatrixEvent = { event_id: '$r', type: 'm.room.redaction', sender: '@a:x', origin_server_ts: 2, content: {}, redacts: '$m' };
+    epochs.move(ROOM, ['redaction'], [redaction]);
+    expect(forgotten).toEqual([`pages ${ROOM}`]);
+    expect(archived).toEqual([`redact ${ROOM} $m by $r`]);
+  });
+
+  it('drops a withdrawn room from every cache and deletes its archive', () => {
+    const { epochs, forgotten, archived } = wired();
+    epochs.withdraw(ROOM, 'unreadable');
+    expect(forgotten).toEqual([`pages ${ROOM}`, `widgets ${ROOM}`]);
+    expect(archived).toEqual([`delete ${ROOM}`]);
   });
 });
