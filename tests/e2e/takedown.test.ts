@@ -42,6 +42,8 @@ describe.each(freshnesses)('what a room takes back leaves every page (ROOM_FRESH
   let roomA: string;
   const aliasA = `takedown-a-${nonce}:localhost`;
   const secret = `secret seven ${nonce}`;
+  /** Words of a message that is never redacted: room A's archive is searched for them at the end. */
+  const kept = `kept words ${nonce}`;
   const ids: string[] = [];
   // Room B: a reply whose target is older than the cached window, then taken out of the directory.
   let roomB: string;
@@ -64,6 +66,11 @@ describe.each(freshnesses)('what a room takes back leaves every page (ROOM_FRESH
     return res.status === 200 && !res.body.includes(needle);
   };
   const forbidden = (path: string) => async (): Promise<boolean> => (await text(path)).status === 403;
+  /** The archive's search results for `words` (a phrase), or undefined if the page did not answer 200. */
+  const hits = async (path: string, words: string): Promise<number | undefined> => {
+    const res = await text(`${path}?q=${encodeURIComponent(`"${words}"`)}`);
+    return res.status === 200 ? loadHtml(res.body)('li.search-result').length : undefined;
+  };
   /** A listing that answers (an error page names no room either) and does not name the room. */
   const listed = (path: string, alias: string) => async (): Promise<boolean> => {
     const res = await text(path);
@@ -78,7 +85,7 @@ describe.each(freshnesses)('what a room takes back leaves every page (ROOM_FRESH
     for (let n = 1; n <= 30; n++) {
       if (n === 8) ids.push(await admin.reply(roomA, ids[6]!, `Message 8 answers seven`));
       else if (n === 9) ids.push(await admin.threadReply(roomA, ids[6]!, `Message 9 in the thread of seven`));
-      else ids.push(await admin.text(roomA, n === 7 ? `Message 7 ${secret}` : `Message ${n}`));
+      else ids.push(await admin.text(roomA, n === 7 ? `Message 7 ${secret}` : n === 2 ? `Message 2 ${kept}` : `Message ${n}`));
     }
     roomB = await admin.createRoom(`Takedown B ${nonce}`, aliasB.split(':')[0]!, true);
     targetB = await admin.text(roomB, `Message 1 ${quoted}`);
@@ -141,6 +148,9 @@ describe.each(freshnesses)('what a room takes back leaves every page (ROOM_FRESH
       expect(res.status, row).toBe(200);
       expect(res.body, row).toContain(row.includes('reply quote') ? quoted : secret);
     }
+    // The archive holds what the pages read, and its search finds the message, in the room and site-wide.
+    const searches = { 'redaction: room search (archive)': roomSubPath(`#${aliasA}`, 'search'), 'redaction: site search (archive)': '/search' };
+    for (const [row, path] of Object.entries(searches)) expect(await hits(path, secret), row).toBe(1);
     const permalink = await fetch(`${viewer.url}${pages['redaction: event permalink']}`);
     const permalinkTag = permalink.headers.get('etag')!;
     const dayPage = await fetch(`${viewer.url}${pages['redaction: day page']}`);
@@ -151,6 +161,7 @@ describe.each(freshnesses)('what a room takes back leaves every page (ROOM_FRESH
     const since = Date.now();
     const rows: Record<string, () => Promise<boolean>> = {};
     for (const [row, path] of Object.entries(pages)) rows[row] = without(path, row.includes('reply quote') ? quoted : secret);
+    for (const [row, path] of Object.entries(searches)) rows[row] = async () => (await hits(path, secret)) === 0;
     rows['redaction: If-None-Match revalidation (permalink)'] = async () => {
       const res = await text(pages['redaction: event permalink'], { 'If-None-Match': permalinkTag });
       return res.status === 200 && !res.body.includes(secret);
@@ -223,11 +234,15 @@ describe.each(freshnesses)('what a room takes back leaves every page (ROOM_FRESH
       'shared: members page': roomSubPath(ref, 'members'),
     };
     for (const [row, path] of Object.entries(pages)) expect((await text(path)).status, row).toBe(200);
+    expect(await hits('/search', kept)).toBe(1);
 
     await admin.setHistoryVisibility(roomA, 'shared');
     const since = Date.now();
     const rows: Record<string, () => Promise<boolean>> = {};
     for (const [row, path] of Object.entries(pages)) rows[row] = forbidden(path);
+    rows['shared: room search (archive)'] = forbidden(`${roomSubPath(ref, 'search')}?q=kept`);
+    // The archive's copy is deleted, so nothing of the room is found any more.
+    rows['shared: site search (archive)'] = async () => (await hits('/search', kept)) === 0;
     rows['shared: directory listing'] = listed('/', aliasA);
     rows['shared: rooms sitemap'] = listed('/sitemaps/rooms-1.xml', aliasA);
     await measure(since, rows);
