@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { loadSeed } from '../tests/support/homeserver.js';
 import { archiveSection } from './archive-bench.js';
 import { bigRoomsSection } from './big-rooms-bench.js';
+import { crowdBurstSection } from './crowd-bench.js';
 import { startSyntheticHomeserver } from './synthetic-homeserver.js';
 import { freePort } from '../tests/support/free-port.js';
 
@@ -155,7 +156,9 @@ async function main(): Promise<void> {
   const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' });
   if (build.status !== 0) process.stderr.write(`warning: npm run build exited ${build.status}; using what tsc emitted\n`);
   const bigOnly = process.env['BENCH_ONLY'] === 'big';
-  if (!bigOnly) spawnSync('npm', ['run', 'homeserver'], { cwd: root, stdio: 'ignore' });
+  // The seeded Synapse, as the tests start it (both runs need it: the big-rooms section's
+  // burst of cold permalinks is on it).
+  spawnSync('npm', ['run', 'homeserver'], { cwd: root, stdio: 'ignore' });
 
   say(`# Benchmark run`);
   say();
@@ -163,9 +166,13 @@ async function main(): Promise<void> {
   say(`- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${spawnSync('wrk', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim()}`);
   say(`- wrk -t2, ${DURATION} per run, loopback; viewer: NODE_ENV=production, LOG_LEVEL=info (to /dev/null), RATE_LIMIT_PER_MINUTE=0`);
   say();
-  // BENCH_ONLY=big runs the big-rooms section alone (it needs no Synapse).
-  if (bigOnly) return bigRoomsSection(startViewer, say);
   const seed = loadSeed();
+  // BENCH_ONLY=big runs the big-rooms section alone: the stand-in's big rooms, then the burst
+  // of cold permalinks on the seeded Synapse, all in one run.
+  if (bigOnly) {
+    await bigRoomsSection(startViewer, say);
+    return crowdBurstSection(startViewer, seed, say);
+  }
 
   // --- Cached room page against the baseline -------------------------------------------
   const viewer = await startViewer(seed.homeserverUrl);
@@ -286,6 +293,7 @@ async function main(): Promise<void> {
   say();
   await crawler.stop();
   await synthetic.close();
+  await crowdBurstSection(startViewer, seed, say);
   await archiveSection(say);
   say(`Total bench time: ${Math.round((Date.now() - started) / 1000)} s.`);
 }

@@ -6,6 +6,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import type { SeedManifest } from '../tests/support/homeserver.js';
 import { config, request, SERVER_NAME } from './seed/client.js';
+import { seedCrowd } from './seed/crowd.js';
 import { seedEvents } from './seed/events.js';
 import { seedLobby } from './seed/lobby.js';
 import { seedMembersOnly, seedSpace, seedUnlisted, seedV12 } from './seed/others.js';
@@ -28,6 +29,10 @@ async function main(): Promise<void> {
   // Chromium records the seed's video meanwhile (a few seconds, mostly its start).
   const video = recordWebm();
   video.catch(() => undefined);
+  // The crowd's thousands of joins take longest and need no other room or user: they start
+  // at once, beside everything else.
+  const crowding = seedCrowd(step);
+  crowding.catch(() => undefined);
   const users = await registerUsers();
   step('users registered');
   // The lobby first: its profile changes must not spill into the other rooms.
@@ -44,6 +49,8 @@ async function main(): Promise<void> {
   step('pagination, widgets, members-only, unlisted, v12, events and policy seeded');
   const { space, garden, library } = await seedSpace(users, [lobby.roomId, pagination.roomId]);
   step('space seeded');
+  const crowd = await crowding;
+  step('crowd seeded');
 
   const manifest: SeedManifest = {
     seedVersion,
@@ -57,7 +64,7 @@ async function main(): Promise<void> {
         { userId: u.userId, accessToken: u.token, displayName: u.displayName, password: u.password },
       ]),
     ) as SeedManifest['users'],
-    rooms: { lobby, pagination, widgets, membersOnly, unlisted, space, garden, library, v12, events: kinds.events, policy: kinds.policy },
+    rooms: { lobby, pagination, widgets, membersOnly, unlisted, space, garden, library, v12, events: kinds.events, policy: kinds.policy, crowd },
   };
   writeFileSync(`${manifestPath}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(`${manifestPath}.tmp`, manifestPath);

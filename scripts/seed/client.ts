@@ -180,7 +180,7 @@ export async function getState(
 ): Promise<StateEvent | undefined> {
   const path = `/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`;
   try {
-    return await request<StateEvent>('GET', path, { token: actor.token, query: { format: 'event' } });
+    return await request<StateEvent>('GET', path, { token: actor.token, query: { ...actor.query, format: 'event' } });
   } catch (err) {
     if (err instanceof MatrixError && err.status === 404) return undefined;
     throw err;

@@ -47,6 +47,7 @@ export async function createRoom(actor: Actor, opts: CreateRoomOptions): Promise
   if (opts.powerLevels) body['power_level_content_override'] = opts.powerLevels;
   const res = await request<{ room_id: string }>('POST', '/_matrix/client/v3/createRoom', {
     token: actor.token,
+    query: actor.query,
     json: body,
   });
   return { roomId: res.room_id, alias: `#${opts.alias}:${SERVER_NAME}` };
@@ -145,7 +146,7 @@ export async function joinedCount(actor: Actor, roomId: string): Promise<number>
   const res = await request<{ joined: Record<string, unknown> }>(
     'GET',
     `/_matrix/client/v3/rooms/${enc(roomId)}/joined_members`,
-    { token: actor.token },
+    { token: actor.token, query: actor.query },
   );
   return Object.keys(res.joined).length;
 }

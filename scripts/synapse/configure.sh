@@ -42,4 +42,7 @@ render() {
 render "$SCRIPTS_DIR/synapse/homeserver.template.yaml" "$SYNAPSE_DATA/msv.yaml"
 render "$SCRIPTS_DIR/synapse/appservice.template.yaml" "$SYNAPSE_DATA/appservice.yaml"
 render "$SCRIPTS_DIR/synapse/log.template.yaml" "$SYNAPSE_DATA/log.yaml"
+# Python code run at Synapse's start (start.sh puts the folder on PYTHONPATH).
+mkdir -p "$SYNAPSE_DATA/python"
+cp "$SCRIPTS_DIR/synapse/sitecustomize.py" "$SYNAPSE_DATA/python/sitecustomize.py"
 chown -R "$uid" "$SYNAPSE_DATA"

@@ -22,6 +22,7 @@ log "starting Synapse on $HOMESERVER_URL (log: $SYNAPSE_LOG)"
   cd /
   exec setsid chroot --userspec="$uid" "$SYNAPSE_ROOT" /usr/bin/env -i \
     PATH=/usr/bin:/bin LANG=C.UTF-8 HOME="$SYNAPSE_DATA_IN_ROOT" \
+    PYTHONPATH="$SYNAPSE_DATA_IN_ROOT/python" \
     python3 -m synapse.app.homeserver \
     -c "$SYNAPSE_DATA_IN_ROOT/generated.yaml" -c "$SYNAPSE_DATA_IN_ROOT/msv.yaml" \
     </dev/null >"$SYNAPSE_LOG" 2>&1 9>&-

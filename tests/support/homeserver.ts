@@ -78,6 +78,25 @@ export interface WidgetsRoom extends SeedRoom {
   layout: { widgets: Record<string, { container: string; index?: number; width?: number; height?: number }> };
 }
 
+export interface CrowdMessage {
+  eventId: string;
+  sender: string;
+  body: string;
+}
+
+/** #crowd: thousands of joined members (scripts/seed/crowd.ts). */
+export interface CrowdRoom extends SeedRoom {
+  /** Every message, oldest first, from a few dozen of the members. */
+  messages: CrowdMessage[];
+  /** Members who joined and left again. */
+  left: string[];
+  /** Power level 100 (the creator first), and 50. */
+  admins: string[];
+  moderators: string[];
+  /** How long seeding this room took, in seconds. */
+  seedSeconds: number;
+}
+
 export interface SpaceRoom extends SeedRoom {
   /** Room IDs of the space's children (m.space.child state keys), in the order added. */
   children: string[];
@@ -97,6 +116,7 @@ export interface SeedRooms {
   events: SeedRoom & { media: Record<string, string> };
   /** A moderation policy list. */
   policy: SeedRoom;
+  crowd: CrowdRoom;
 }
 
 export interface SeedManifest {
