@@ -12,6 +12,7 @@ import { RoomEpochs } from './rooms/epochs.js';
 import { dropWhatRoomsTakeBack } from './rooms/takedown.js';
 import { RoomReader } from './rooms/reader.js';
 import { AboutLoader } from './rooms/about.js';
+import { TimelineLoader } from './rooms/timeline.js';
 import { RoomResolver } from './rooms/resolver.js';
 import { WidgetStateLookup } from './rooms/widget-state.js';
 import { Denylist } from './rooms/denylist.js';
@@ -28,8 +29,11 @@ import { createStore } from './archive/open.js';
 import { recordingHomeserver } from './rooms/recording.js';
 import type { Homeserver } from './rooms/homeserver.js';
 import { describeForArchive } from './view/archive-text.js';
+import { timelineRules } from './view/room-pages.js';
 
 export interface Services extends AppDeps {
+  /** The timeline loader's reader: the app does not use it directly, tests look into its cache. */
+  reader: RoomReader;
   client: HomeserverClient;
   session: Session;
   upstreamListeners: UpstreamListener[];
@@ -113,7 +117,7 @@ export async function discoverServerName(client: HomeserverClient, fallback: str
 }
 
 type RoomServiceConfig = Pick<Config, 'cacheMaxBytes' | 'directoryPageSize' | 'freshnessMs' | 'cacheTtlMs' | 'timelinePageSize'>;
-export type RoomServices = Pick<AppDeps, 'directory' | 'rooms' | 'reader' | 'about' | 'resolver' | 'widgetState' | 'days' | 'pages' | 'listedRooms' | 'caches'> & { epochs: RoomEpochs };
+export type RoomServices = Pick<AppDeps, 'directory' | 'rooms' | 'timeline' | 'about' | 'resolver' | 'widgetState' | 'days' | 'pages' | 'listedRooms' | 'caches'> & { epochs: RoomEpochs; reader: RoomReader };
 
 /**
  * rooms/ over any Homeserver: the real one (RoomApi, recorded into the archive) or a test's
@@ -151,5 +155,7 @@ export function createRoomServices(api: Homeserver, config: RoomServiceConfig, d
   // room; a room the viewer has seen taken back leaves it at once.
   const listedRooms = new ListedRooms(api, { denylist, epochs, ttlMs: config.freshnessMs });
   const caches = [rooms.cache, resolver.cache, reader.cache, days.chunks, days.indexer.indexes, widgetState.cache, pages, directory.cache, listedRooms.cache];
-  return { directory, rooms, reader, about: new AboutLoader(reader), resolver, widgetState, days, pages, listedRooms, caches, epochs };
+  // The timeline loader fetches by view/'s rules of what shows (wired here, the one place layers meet).
+  const timeline = new TimelineLoader(reader, timelineRules);
+  return { directory, rooms, reader, timeline, about: new AboutLoader(reader), resolver, widgetState, days, pages, listedRooms, caches, epochs };
 }

@@ -10,8 +10,8 @@ import type { MediaFetcherOptions } from '../matrix/media.js';
 import type { RoomCache } from '../rooms/cache.js';
 import type { DayArchive } from '../rooms/days.js';
 import type { DirectoryService, ListedRooms } from '../rooms/directory.js';
-import type { RoomReader } from '../rooms/reader.js';
 import type { AboutLoader } from '../rooms/about.js';
+import type { TimelineLoader } from '../rooms/timeline.js';
 import type { RoomResolver } from '../rooms/resolver.js';
 import type { WidgetStateLookup } from '../rooms/widget-state.js';
 import { publicDir } from '../paths.js';
@@ -55,7 +55,7 @@ export interface AppDeps {
   directory: DirectoryService;
   media: MediaFetcherOptions;
   rooms: RoomCache;
-  reader: RoomReader;
+  timeline: TimelineLoader;
   about: AboutLoader;
   resolver: RoomResolver;
   widgetState: WidgetStateLookup;
@@ -107,7 +107,7 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
   const roomDeps = {
     resolver: deps.resolver,
     rooms: deps.rooms,
-    reader: deps.reader,
+    timeline: deps.timeline,
     pages: deps.pages,
     renderer: deps.renderer,
     site: { publicUrl: deps.config.publicUrl, siteName: deps.renderer.site.name, indexing: deps.config.indexing },

@@ -2,7 +2,6 @@ import type { Request, Response } from 'express';
 import { BadRequest } from '../errors.js';
 import { isEventId, parseRoomRef } from '../matrix/ids.js';
 import type { RoomCache } from '../rooms/cache.js';
-import type { RoomReader } from '../rooms/reader.js';
 import type { RoomResolver } from '../rooms/resolver.js';
 import type { RoomSnapshot } from '../rooms/snapshot.js';
 import { buildRoomContext, roomRef, type RoomContext } from '../view/room.js';
@@ -10,7 +9,6 @@ import { buildRoomContext, roomRef, type RoomContext } from '../view/room.js';
 export interface RoomDeps {
   resolver: RoomResolver;
   rooms: RoomCache;
-  reader: RoomReader;
 }
 
 export interface LoadedRoom {

@@ -3,10 +3,12 @@
  * Synapse (hmpps' appSetup.ts): every layer is real except the network.
  */
 import type { AddressInfo } from 'node:net';
+import { load } from 'cheerio';
+import { expect } from 'vitest';
 import type { Server } from 'node:http';
 import type { PublicRoomsPage } from '../../src/matrix/directory.js';
 import { NotFound } from '../../src/errors.js';
-import type { MatrixEvent } from '../../src/matrix/events.js';
+import { isRecord, type MatrixEvent } from '../../src/matrix/events.js';
 import type { EventContext, HierarchyPage, MemberChunk, RelationsPage, TimelineChunk } from '../../src/matrix/rooms.js';
 import { createLogger } from '../../src/log.js';
 import { ByteBudget } from '../../src/matrix/bounded-fetch.js';
@@ -22,6 +24,8 @@ import { recordedMessages, recordedState } from './recorded.js';
 
 export const LOBBY_ID = '!ajOyLYWXkqDvUvFsHM:localhost';
 export const LOBBY_ALIAS = '#lobby:localhost';
+/** The lobby's canonical path. */
+export const LOBBY = '/room/lobby:localhost';
 
 interface FakeRoom {
   state: MatrixEvent[];
@@ -89,9 +93,13 @@ export class MemoryHomeserver implements Homeserver {
   async member(roomId: string, userId: string): Promise<MatrixEvent | undefined> {
     return (await this.members(roomId)).events.find((e) => e.state_key === userId);
   }
-  async relations(roomId: string): Promise<RelationsPage> {
-    this.room(roomId);
-    return { events: [], nextBatch: undefined };
+  /** The events of the room's timeline that relate to `eventId` by `relType`, oldest first, in one page. */
+  async relations(roomId: string, eventId: string, relType: string): Promise<RelationsPage> {
+    const events = this.room(roomId).timeline.events.filter((e) => {
+      const rel = e.content['m.relates_to'];
+      return isRecord(rel) && rel['rel_type'] === relType && rel['event_id'] === eventId;
+    });
+    return { events, nextBatch: undefined };
   }
   async hierarchy(roomId: string): Promise<HierarchyPage> {
     this.room(roomId);
@@ -161,4 +169,12 @@ export async function startTestApp(homeserver = new MemoryHomeserver(), options:
         server.close(() => resolve());
       }),
   };
+}
+
+/** An error page's heading and text, after checking it is HTML that no cache keeps. */
+export async function errorPage(response: Response): Promise<{ heading: string; text: string }> {
+  expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+  expect(response.headers.get('cache-control')).toBe('no-store');
+  const $ = load(await response.text());
+  return { heading: $('h1').text(), text: $('main').text() };
 }

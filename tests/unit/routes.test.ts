@@ -5,17 +5,8 @@
 import { load } from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomeserverUnavailable, RateLimited } from '../../src/errors.js';
-import { LOBBY_ID, MemoryHomeserver, startTestApp, type TestApp } from '../support/app-setup.js';
+import { errorPage, LOBBY, LOBBY_ID, MemoryHomeserver, startTestApp, type TestApp } from '../support/app-setup.js';
 import { recordedState } from '../support/recorded.js';
-
-const LOBBY = '/room/lobby:localhost';
-
-async function errorPage(response: Response): Promise<{ heading: string; text: string }> {
-  expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-  expect(response.headers.get('cache-control')).toBe('no-store');
-  const $ = load(await response.text());
-  return { heading: $('h1').text(), text: $('main').text() };
-}
 
 describe('routes, without a homeserver', () => {
   let app: TestApp;
@@ -79,6 +70,9 @@ describe('routes, without a homeserver', () => {
     const page = await errorPage(response);
     expect(page.heading).toBe('This room cannot be shown');
     expect(page.text).toContain('history visibility “shared”');
+    for (const suffix of ['/feed.atom', `/event/${encodeURIComponent('$e1')}`, `/thread/${encodeURIComponent('$e1')}`, `?before=${encodeURIComponent('$e1')}`]) {
+      expect((await app.get(`/room/${encodeURIComponent('!closed:localhost')}${suffix}`)).status, suffix).toBe(403);
+    }
   });
 
   it('answers 404 for unknown rooms, addresses, events, days and paths', async () => {
