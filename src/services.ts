@@ -13,6 +13,9 @@ import { dropWhatRoomsTakeBack } from './rooms/takedown.js';
 import { RoomReader } from './rooms/reader.js';
 import { AboutLoader } from './rooms/about.js';
 import { TimelineLoader } from './rooms/timeline.js';
+import { SitemapLoader } from './rooms/sitemaps.js';
+import { ArchivePages } from './rooms/archive-pages.js';
+import { DirectoryPageLoader } from './rooms/directory-page.js';
 import { RoomResolver } from './rooms/resolver.js';
 import { WidgetStateLookup } from './rooms/widget-state.js';
 import { Denylist } from './rooms/denylist.js';
@@ -31,9 +34,7 @@ import type { Homeserver } from './rooms/homeserver.js';
 import { describeForArchive } from './view/archive-text.js';
 import { timelineRules } from './view/room-pages.js';
 
-export interface Services extends AppDeps {
-  /** The timeline loader's reader: the app does not use it directly, tests look into its cache. */
-  reader: RoomReader;
+export interface Services extends AppDeps, InnerRoomServices {
   client: HomeserverClient;
   session: Session;
   upstreamListeners: UpstreamListener[];
@@ -95,7 +96,16 @@ export function createServices(config: Config, log: Logger, production: boolean)
           onError: (error, roomId) => log.warn({ err: error, roomId }, 'backfill call failed'),
         })
       : undefined;
-  return { config, log, renderer, client, ...room, media, session, upstreamListeners, assets, archive, backfill };
+  const archivePages = archive
+    ? new ArchivePages(archive, {
+        listedRooms,
+        dayPageSize: config.timelinePageSize,
+        isVisible: timelineRules.isVisible,
+        freshnessMs: config.freshnessMs,
+        backfilled: () => (backfill ? { done: backfill.progress.roomsDone, known: backfill.progress.roomsKnown } : undefined),
+      })
+    : undefined;
+  return { config, log, renderer, client, ...room, media, session, upstreamListeners, assets, archive, archivePages, backfill };
 }
 
 /**
@@ -117,7 +127,17 @@ export async function discoverServerName(client: HomeserverClient, fallback: str
 }
 
 type RoomServiceConfig = Pick<Config, 'cacheMaxBytes' | 'directoryPageSize' | 'freshnessMs' | 'cacheTtlMs' | 'timelinePageSize'>;
-export type RoomServices = Pick<AppDeps, 'directory' | 'rooms' | 'timeline' | 'about' | 'resolver' | 'widgetState' | 'days' | 'pages' | 'listedRooms' | 'caches'> & { epochs: RoomEpochs; reader: RoomReader };
+export type RoomServices = Pick<AppDeps, 'directoryPages' | 'rooms' | 'timeline' | 'about' | 'resolver' | 'days' | 'pages' | 'sitemaps' | 'caches'> & InnerRoomServices;
+
+/** What the loaders are built from: the app does not use these directly; takedown and tests look into their caches. */
+interface InnerRoomServices {
+  epochs: RoomEpochs;
+  reader: RoomReader;
+  directory: DirectoryService;
+  widgetState: WidgetStateLookup;
+  /** Every listed, readable room: for the backfill and the search of the public rooms. */
+  listedRooms: ListedRooms;
+}
 
 /**
  * rooms/ over any Homeserver: the real one (RoomApi, recorded into the archive) or a test's
@@ -157,5 +177,7 @@ export function createRoomServices(api: Homeserver, config: RoomServiceConfig, d
   const caches = [rooms.cache, resolver.cache, reader.cache, days.chunks, days.indexer.indexes, widgetState.cache, pages, directory.cache, listedRooms.cache];
   // The timeline loader fetches by view/'s rules of what shows (wired here, the one place layers meet).
   const timeline = new TimelineLoader(reader, timelineRules);
-  return { directory, rooms, reader, timeline, about: new AboutLoader(reader), resolver, widgetState, days, pages, listedRooms, caches, epochs };
+  const directoryPages = new DirectoryPageLoader(directory, widgetState);
+  const sitemaps = new SitemapLoader(listedRooms, days);
+  return { directory, directoryPages, sitemaps, rooms, reader, timeline, about: new AboutLoader(reader), resolver, widgetState, days, pages, listedRooms, caches, epochs };
 }

@@ -1,5 +1,6 @@
 import type { MatrixEvent } from '../matrix/events.js';
 import type { DirectoryPage, DirectoryQuery } from '../rooms/directory.js';
+import type { DirectoryPageData } from '../rooms/directory-page.js';
 import { avatarLetter } from './events/format.js';
 import type { PageMeta } from './page.js';
 import { clip, roomDisplayName } from './text.js';
@@ -44,6 +45,11 @@ export interface DirectoryContext {
 
 function widgetCount(events: MatrixEvent[] | undefined, roomId: string): number | undefined {
   return events ? countWidgets(buildWidgets(events, roomId)).listed : undefined;
+}
+
+/** The directory page from its loaded data (rooms/directory-page.ts). */
+export function buildDirectoryPage(data: DirectoryPageData, ctx: Omit<DirectoryContext, 'widgetState'>): DirectoryView {
+  return buildDirectoryView(data.page, data.query, { ...ctx, widgetState: data.widgetState });
 }
 
 export function buildDirectoryView(page: DirectoryPage, query: DirectoryQuery, ctx: DirectoryContext): DirectoryView {

@@ -3,6 +3,8 @@
  * within the protocol's limits: 50,000 URLs and 50 MB (52,428,800 bytes) uncompressed; lists
  * that could grow past them are split into numbered parts.
  */
+import type { RoomDays } from '../rooms/sitemaps.js';
+import { absoluteUrl, dayPath, roomPath, roomSitemapPath, roomsSitemapPath, SITEMAP_INDEX_PATH } from './urls.js';
 
 export const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
 export const MAX_URLS = 50_000;
@@ -101,4 +103,38 @@ export function robotsTxt(options: RobotsOptions): string {
     `Sitemap: ${options.sitemap}`,
     '',
   ].join('\n');
+}
+
+/** robots.txt of this viewer: its sitemap index, absolute. */
+export function buildRobots(publicUrl: string, indexing: boolean): string {
+  return robotsTxt({ indexing, sitemap: absoluteUrl(publicUrl, SITEMAP_INDEX_PATH) });
+}
+
+/** The listed rooms' pages, in the parts of `/sitemaps/rooms-{n}.xml`. */
+function roomParts(publicUrl: string, rooms: ReadonlyArray<{ ref: string }>): SitemapUrl[][] {
+  return splitForSitemaps(rooms.map((room) => ({ loc: absoluteUrl(publicUrl, roomPath(room.ref)) })));
+}
+
+/** `/sitemap.xml`: every part of the rooms' list, then every room's day sitemap. */
+export function buildSitemapIndex(publicUrl: string, rooms: ReadonlyArray<{ ref: string }>): string {
+  const entries = [
+    ...roomParts(publicUrl, rooms).map((_, i) => ({ loc: absoluteUrl(publicUrl, roomsSitemapPath(i + 1)) })),
+    ...rooms.map((room) => ({ loc: absoluteUrl(publicUrl, roomSitemapPath(room.ref)) })),
+  ];
+  // A sitemap index has the same 50,000-entry limit; past it, rooms' day sitemaps are left out.
+  return sitemapIndexXml(entries.slice(0, MAX_URLS));
+}
+
+/** Part `part` (from 1) of the rooms' list, or undefined past the last part. */
+export function buildRoomsSitemap(publicUrl: string, rooms: ReadonlyArray<{ ref: string }>, part: number): string | undefined {
+  const urls = roomParts(publicUrl, rooms)[part - 1];
+  return urls ? urlsetXml(urls) : undefined;
+}
+
+/** A room's day pages, and when the newest of them last changed. */
+export function buildRoomSitemap(publicUrl: string, data: RoomDays): { xml: string; lastModified: number | undefined } {
+  const urls = data.days.map((d) => ({ loc: absoluteUrl(publicUrl, dayPath(data.room.ref, d.day)), lastmod: d.lastModified }));
+  // One room has far fewer than 50,000 days (137 years); the first part is the whole list.
+  const lastModified = data.days.reduce((max, d) => Math.max(max, d.lastModified), 0) || undefined;
+  return { xml: urlsetXml(splitForSitemaps(urls)[0] ?? []), lastModified };
 }

@@ -9,11 +9,12 @@ import type { CallOutcome, HomeserverClient } from '../matrix/client.js';
 import type { MediaFetcherOptions } from '../matrix/media.js';
 import type { RoomCache } from '../rooms/cache.js';
 import type { DayArchive } from '../rooms/days.js';
-import type { DirectoryService, ListedRooms } from '../rooms/directory.js';
+import type { SitemapLoader } from '../rooms/sitemaps.js';
 import type { AboutLoader } from '../rooms/about.js';
+import type { ArchivePages } from '../rooms/archive-pages.js';
+import type { DirectoryPageLoader } from '../rooms/directory-page.js';
 import type { TimelineLoader } from '../rooms/timeline.js';
 import type { RoomResolver } from '../rooms/resolver.js';
-import type { WidgetStateLookup } from '../rooms/widget-state.js';
 import { publicDir } from '../paths.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { mediaRoutes } from './media.js';
@@ -42,8 +43,6 @@ export interface AppDeps {
     cdnMaxAgeSeconds: number;
     mediaMaxBytes: number;
     membersPageSize: number;
-    /** Visible events per day page (the search places its hits on these pages). */
-    timelinePageSize?: number;
     /** Absent or 0: no per-client rate limit. */
     rateLimitPerMinute?: number;
     metricsToken?: string | undefined;
@@ -52,23 +51,23 @@ export interface AppDeps {
   renderer: Renderer;
   /** For /readyz: whether the homeserver answered lately. */
   client: Pick<HomeserverClient, 'health' | 'load' | 'budget'>;
-  directory: DirectoryService;
   media: MediaFetcherOptions;
   rooms: RoomCache;
   timeline: TimelineLoader;
+  directoryPages: DirectoryPageLoader;
   about: AboutLoader;
   resolver: RoomResolver;
-  widgetState: WidgetStateLookup;
   days: DayArchive;
   pages: PageCache;
-  /** Every listed, readable room, for the sitemaps. */
-  listedRooms: ListedRooms;
+  sitemaps: SitemapLoader;
   /** The fingerprinted stylesheet and favicon (their URLs are in renderer.site). */
   assets: StaticAssets;
   /** Every read-through cache, for /metrics. */
   caches: readonly CacheSource[];
-  /** The archive (search, calendar, threads); absent with ARCHIVE=off. */
+  /** The archive, for /metrics; absent with ARCHIVE=off. */
   archive?: Archive | undefined;
+  /** The search, calendar and thread pages' loader; absent with ARCHIVE=off. */
+  archivePages?: ArchivePages | undefined;
   backfill?: { progress: BackfillProgress } | undefined;
   /** HomeserverClient's `onCall` fans out to these; the app adds its metrics here. */
   upstreamListeners?: UpstreamListener[];
@@ -119,21 +118,11 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
   app.use(feedRoutes(roomDeps));
   app.use(dayRoutes({ ...roomDeps, days: deps.days }));
   app.use(roomAboutRoutes({ ...roomDeps, about: deps.about, membersPageSize: deps.config.membersPageSize }));
-  app.use(archivePageRoutes({ ...roomDeps, archive: deps.archive, freshnessMs: deps.config.freshnessMs }));
-  app.use(
-    searchRoutes({
-      ...roomDeps,
-      archive: deps.archive,
-      listedRooms: deps.listedRooms,
-      backfill: deps.backfill,
-      dayPageSize: deps.config.timelinePageSize ?? 50,
-      freshnessMs: deps.config.freshnessMs,
-    }),
-  );
+  app.use(archivePageRoutes({ ...roomDeps, archivePages: deps.archivePages }));
+  app.use(searchRoutes({ ...roomDeps, archivePages: deps.archivePages }));
   app.use(
     directoryRoutes({
-      directory: deps.directory,
-      widgetState: deps.widgetState,
+      directoryPages: deps.directoryPages,
       renderer: deps.renderer,
       context: {
         publicUrl: deps.config.publicUrl,
@@ -148,9 +137,7 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
     seoRoutes({
       publicUrl: deps.config.publicUrl,
       indexing: deps.config.indexing,
-      rooms: deps.listedRooms,
-      // The day archive indexes at most this many chunks of history per sitemap request.
-      days: { listDays: (roomId) => deps.days.listDays(roomId, 20) },
+      sitemaps: deps.sitemaps,
       freshness: cache.settled,
     }),
   );

@@ -76,11 +76,36 @@ describe('routes, without a homeserver', () => {
   });
 
   it('answers 404 for unknown rooms, addresses, events, days and paths', async () => {
-    for (const path of ['/room/nowhere:localhost', `/room/${encodeURIComponent('!nowhere:localhost')}`, `${LOBBY}/event/${encodeURIComponent('$nosuch')}`, `${LOBBY}/date/1999/01/01`, '/no/such/page']) {
+    for (const path of [
+      '/room/nowhere:localhost',
+      `/room/${encodeURIComponent('!nowhere:localhost')}`,
+      `${LOBBY}/event/${encodeURIComponent('$nosuch')}`,
+      `${LOBBY}/date/1999/01/01`,
+      '/no/such/page',
+      // This app runs without the archive (ARCHIVE=off): no search, calendar or thread index.
+      '/search?q=hello',
+      '/search.atom?q=hello',
+      `${LOBBY}/search?q=hello`,
+      `${LOBBY}/calendar`,
+      `${LOBBY}/threads`,
+      // Sitemaps exist for listed rooms only, in as many parts as the list needs.
+      '/sitemaps/rooms-2.xml',
+      '/sitemaps/room/lobby:localhost.xml',
+      '/sitemaps/room/not-a-room.xml',
+    ]) {
       const response = await app.get(path);
       expect(response.status, path).toBe(404);
       expect((await errorPage(response)).heading).toBe('Not found');
     }
+  });
+
+  it('serves the directory, robots.txt and the sitemaps', async () => {
+    for (const [path, type] of [['/', /^text\/html/], ['/robots.txt', /^text\/plain/], ['/sitemap.xml', /^application\/xml/], ['/sitemaps/rooms-1.xml', /^application\/xml/]] as const) {
+      const response = await app.get(path);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type'), path).toMatch(type);
+    }
+    expect(await (await app.get('/robots.txt')).text()).toContain('Sitemap: http://viewer.test/sitemap.xml');
   });
 
   it('answers 304 to a revalidation with the page’s ETag, and 200 to another', async () => {
@@ -104,6 +129,21 @@ describe('routes when the homeserver fails', () => {
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('7');
       expect((await errorPage(response)).heading).toBe('The homeserver is unavailable');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers 503 with Retry-After on the directory and the sitemaps too', async () => {
+    const homeserver = new MemoryHomeserver();
+    homeserver.failure = new HomeserverUnavailable('down', 7);
+    const app = await startTestApp(homeserver);
+    try {
+      for (const path of ['/', '/sitemap.xml']) {
+        const response = await app.get(path);
+        expect(response.status, path).toBe(503);
+        expect(response.headers.get('retry-after'), path).toBe('7');
+      }
     } finally {
       await app.close();
     }

@@ -1,22 +1,21 @@
 import { Router } from 'express';
 import { BadRequest } from '../../errors.js';
-import type { DirectoryService } from '../../rooms/directory.js';
-import type { WidgetStateLookup } from '../../rooms/widget-state.js';
-import { buildDirectoryView, type DirectoryContext } from '../../view/directory.js';
+import type { DirectoryPageLoader } from '../../rooms/directory-page.js';
+import { buildDirectoryPage, type DirectoryContext } from '../../view/directory.js';
 import { isServerName } from '../../matrix/ids.js';
 import { queryString } from '../query.js';
 import type { Renderer } from '../render.js';
 import { sendPage, type Freshness } from '../http-cache.js';
 
 export interface DirectoryRouteDeps {
-  directory: DirectoryService;
+  directoryPages: DirectoryPageLoader;
   renderer: Renderer;
   context: Omit<DirectoryContext, 'widgetState'>;
-  widgetState: WidgetStateLookup;
   /** Cache-Control of the directory: a live page. */
   freshness: Freshness;
 }
 
+/** `/`: the public room directory, searched, of another server, paged by the directory's tokens. */
 export function directoryRoutes(deps: DirectoryRouteDeps): Router {
   const router = Router();
   router.get('/', async (req, res) => {
@@ -28,10 +27,7 @@ export function directoryRoutes(deps: DirectoryRouteDeps): Router {
     }
     // Our own server's name in ?server= asks for the default directory; one URL for it.
     const otherServer = server && server !== deps.context.defaultServer ? server : undefined;
-    const query = { search, server: otherServer, since };
-    const page = await deps.directory.page(query);
-    const widgetState = await deps.widgetState.forRooms(page.rooms.map((r) => r.roomId), 1500);
-    const view = buildDirectoryView(page, query, { ...deps.context, widgetState });
+    const view = buildDirectoryPage(await deps.directoryPages.load({ search, server: otherServer, since }), deps.context);
     sendPage(req, res, deps.renderer.render('directory', view), { ...deps.freshness, noindex: view.meta.noindex });
   });
   return router;
