@@ -1,44 +1,15 @@
 import pg from 'pg';
 import type { MatrixEvent } from '../matrix/events.js';
+import { PostgresReads, type Db } from './postgres-reads.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
 import { redactedBy, redactedCopy } from './redact.js';
+import { eventOf, num, toStretch } from './rows.js';
 import { planStretch } from './stretches.js';
-import {
-  COUNT_CAP,
-  MARK_END,
-  MARK_START,
-  type ArchiveStats,
-  type ArchiveStore,
-  type ArchivedChunk,
-  type BackfillState,
-  type SearchQuery,
-  type SearchResult,
-  type Stretch,
-  type ThreadSummary,
-} from './types.js';
+import type { ArchiveStore, ArchivedChunk, BackfillState } from './types.js';
 
-type Row = Record<string, unknown>;
-type Db = Pick<pg.PoolClient, 'query'>;
-
-const num = (v: unknown): number => Number(v ?? 0);
-const optional = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
 /** Any number for the advisory lock, as long as every process uses the same one. */
 const BACKFILL_LOCK = 1_300_013;
 const MIGRATION_LOCK = 1_300_014;
-const HEADLINE = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
-
-function toStretch(row: Row): Stretch {
-  return {
-    id: num(row['id']),
-    roomId: String(row['room_id']),
-    loTs: num(row['lo_ts']),
-    hiTs: num(row['hi_ts']),
-    backToken: optional(row['back_token']),
-    fwdToken: optional(row['fwd_token']),
-    atStart: row['at_start'] === true,
-    freshAt: num(row['fresh_at']),
-  };
-}
 
 export interface PostgresOptions {
   connectionString: string;
@@ -52,27 +23,27 @@ export interface PostgresOptions {
  * GIN index for text. Several web processes use one database; the backfill lock is a
  * session advisory lock, so exactly one of them (or the worker) backfills.
  */
-export class PostgresStore implements ArchiveStore {
+export class PostgresStore extends PostgresReads implements ArchiveStore {
   readonly kind = 'postgres' as const;
-  private readonly pool: pg.Pool;
   private lockHolder: pg.PoolClient | undefined;
 
   constructor(private readonly opts: PostgresOptions) {
+    super(PostgresStore.pool(opts));
+  }
+
+  private static pool(opts: PostgresOptions): pg.Pool {
     const ssl = /sslmode=require/.test(opts.connectionString) ? { rejectUnauthorized: false } : undefined;
-    this.pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 5, ssl, idleTimeoutMillis: 30_000 });
+    const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 5, ssl, idleTimeoutMillis: 30_000 });
     // An idle connection that fails is dropped by the pool; without a listener it would crash the process.
-    this.pool.on('error', () => undefined);
+    pool.on('error', () => undefined);
     if (opts.schema) {
       const schema = opts.schema;
       if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${schema}`);
-      this.pool.on('connect', (client) => {
+      pool.on('connect', (client) => {
         void client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`).catch(() => undefined);
       });
     }
-  }
-
-  private async rows(sql: string, params: unknown[] = [], db: Db = this.pool): Promise<Row[]> {
-    return (await db.query(sql, params)).rows as Row[];
+    return pool;
   }
 
   private async transaction<T>(work: (db: Db) => Promise<T>): Promise<T> {
@@ -171,7 +142,7 @@ export class PostgresStore implements ArchiveStore {
   private async redactIn(db: Db, roomId: string, eventId: string, redaction: MatrixEvent): Promise<void> {
     const row = (await this.rows('SELECT id, json FROM events WHERE room_id = $1 AND event_id = $2 AND NOT redacted FOR UPDATE', [roomId, eventId], db))[0];
     if (!row) return;
-    const copy = JSON.stringify(redactedCopy(JSON.parse(String(row['json'])) as MatrixEvent, redaction));
+    const copy = JSON.stringify(redactedCopy(eventOf(row), redaction));
     // Emptying `text` empties the generated tsvector: the event leaves the index in the same statement.
     await db.query("UPDATE events SET json = $1, redacted = true, text = '' WHERE id = $2", [copy, row['id']]);
     await db.query('UPDATE members SET json = $1 WHERE room_id = $2 AND event_id = $3', [copy, roomId, eventId]);
@@ -185,99 +156,6 @@ export class PostgresStore implements ArchiveStore {
     await this.transaction(async (db) => {
       for (const table of ['events', 'members', 'stretches', 'backfill']) await db.query(`DELETE FROM ${table} WHERE room_id = $1`, [roomId]);
     });
-  }
-
-  async stretches(roomId: string): Promise<Stretch[]> {
-    return (await this.rows('SELECT * FROM stretches WHERE room_id = $1', [roomId])).map(toStretch);
-  }
-
-  async dayEvents(roomId: string, day: string): Promise<MatrixEvent[]> {
-    return (await this.rows('SELECT json FROM events WHERE room_id = $1 AND day = $2 ORDER BY ts, id', [roomId, day])).map((r) => JSON.parse(String(r['json'])) as MatrixEvent);
-  }
-
-  async neighbourDays(roomId: string, day: string): Promise<{ previous: string | undefined; next: string | undefined }> {
-    const [row] = await this.rows(
-      `SELECT (SELECT max(day) FROM events WHERE room_id = $1 AND day < $2) AS previous,
-              (SELECT min(day) FROM events WHERE room_id = $1 AND day > $2) AS next`,
-      [roomId, day],
-    );
-    return { previous: optional(row?.['previous']), next: optional(row?.['next']) };
-  }
-
-  async membersAt(roomId: string, userIds: readonly string[], ts: number): Promise<MatrixEvent[]> {
-    const rows = await this.rows(
-      `SELECT DISTINCT ON (user_id) json FROM members WHERE room_id = $1 AND user_id = ANY($2)
-       ORDER BY user_id, (ts <= $3) DESC, CASE WHEN ts <= $3 THEN -ts ELSE ts END`,
-      [roomId, [...new Set(userIds)], ts],
-    );
-    return rows.map((r) => JSON.parse(String(r['json'])) as MatrixEvent);
-  }
-
-  async calendar(roomId: string): Promise<Array<{ day: string; count: number }>> {
-    return (await this.rows('SELECT day, count(*) AS n FROM events WHERE room_id = $1 AND message GROUP BY day ORDER BY day', [roomId])).map((r) => ({ day: String(r['day']), count: num(r['n']) }));
-  }
-
-  async threads(roomId: string, limit: number, offset: number): Promise<{ threads: ThreadSummary[]; total: number }> {
-    const [count] = await this.rows('SELECT count(DISTINCT thread_root) AS n FROM events WHERE room_id = $1 AND thread_root IS NOT NULL', [roomId]);
-    const rows = await this.rows(
-      `SELECT t.root, t.replies, t.latest, r.json FROM
-         (SELECT thread_root AS root, count(*) AS replies, max(ts) AS latest FROM events
-           WHERE room_id = $1 AND thread_root IS NOT NULL GROUP BY thread_root ORDER BY latest DESC LIMIT $2 OFFSET $3) t
-       LEFT JOIN events r ON r.room_id = $1 AND r.event_id = t.root ORDER BY t.latest DESC`,
-      [roomId, limit, offset],
-    );
-    return {
-      total: num(count?.['n']),
-      threads: rows.map((r) => ({ rootId: String(r['root']), replies: num(r['replies']), latestTs: num(r['latest']), root: r['json'] ? (JSON.parse(String(r['json'])) as MatrixEvent) : undefined })),
-    };
-  }
-
-  async search(query: SearchQuery): Promise<SearchResult> {
-    const params: unknown[] = [query.roomIds];
-    const where = ['e.room_id = ANY($1)'];
-    const p = (value: unknown): string => `$${params.push(value)}`;
-    let tsq = '';
-    if (query.terms.length > 0) {
-      tsq = query.terms.map((words) => (words.length === 1 ? `plainto_tsquery('simple', ${p(words[0])})` : `phraseto_tsquery('simple', ${p(words.join(' '))})`)).join(' && ');
-      where.push(`e.tsv @@ (${tsq})`);
-    } else {
-      where.push("e.text <> ''");
-    }
-    if (query.sender) where.push(`e.sender = ${p(query.sender)}`);
-    if (query.fromTs !== undefined) where.push(`e.ts >= ${p(query.fromTs)}`);
-    if (query.toTs !== undefined) where.push(`e.ts <= ${p(query.toTs)}`);
-    const filter = where.join(' AND ');
-    const order = tsq && query.sort === 'relevance' ? `ts_rank_cd(e.tsv, ${tsq}) DESC, e.ts DESC` : 'e.ts DESC';
-    const [count] = await this.rows(`SELECT count(*) AS n FROM (SELECT 1 FROM events e WHERE ${filter} LIMIT ${COUNT_CAP + 1}) c`, params);
-    const pageParams = [...params];
-    const limit = `$${pageParams.push(query.limit)}`;
-    const offset = `$${pageParams.push(query.offset)}`;
-    const headline = tsq ? `ts_headline('simple', text, ${tsq}, $${pageParams.push(HEADLINE)})` : 'left(text, 200)';
-    // The headline is made for the page's rows only, after the LIMIT.
-    const rows = await this.rows(
-      `SELECT room_id, event_id, ts, day, sender, sender_name, ${headline} AS snippet FROM
-         (SELECT e.room_id, e.event_id, e.ts, e.day, e.sender, e.sender_name, e.text FROM events e WHERE ${filter} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}) page`,
-      pageParams,
-    );
-    const counted = num(count?.['n']);
-    return {
-      total: Math.min(counted, COUNT_CAP),
-      capped: counted > COUNT_CAP,
-      hits: rows.map((r) => ({
-        roomId: String(r['room_id']),
-        eventId: String(r['event_id']),
-        ts: num(r['ts']),
-        day: String(r['day']),
-        sender: String(r['sender']),
-        senderName: String(r['sender_name']),
-        snippet: String(r['snippet'] ?? ''),
-      })),
-    };
-  }
-
-  async backfillState(roomId: string): Promise<BackfillState | undefined> {
-    const [row] = await this.rows('SELECT * FROM backfill WHERE room_id = $1', [roomId]);
-    return row ? { roomId, token: optional(row['token']), done: row['done'] === true, updatedAt: num(row['updated_at']) } : undefined;
   }
 
   async saveBackfill(state: BackfillState): Promise<void> {
@@ -302,17 +180,5 @@ export class PostgresStore implements ArchiveStore {
       this.lockHolder = undefined;
       client.release();
     }
-  }
-
-  async roomEvents(roomId: string): Promise<number> {
-    return num((await this.rows('SELECT count(*) AS n FROM events WHERE room_id = $1', [roomId]))[0]?.['n']);
-  }
-
-  async stats(): Promise<ArchiveStats> {
-    const [row] = await this.rows(
-      `SELECT (SELECT count(*) FROM events WHERE message) AS events, (SELECT count(DISTINCT room_id) FROM events) AS rooms,
-              pg_total_relation_size('events') + pg_total_relation_size('members') + pg_total_relation_size('stretches') AS bytes`,
-    );
-    return { events: num(row?.['events']), rooms: num(row?.['rooms']), bytes: num(row?.['bytes']) };
   }
 }
