@@ -72,18 +72,20 @@ export class PostgresReads {
     if (query.fromTs !== undefined) where.push(`e.ts >= ${p(query.fromTs)}`);
     if (query.toTs !== undefined) where.push(`e.ts <= ${p(query.toTs)}`);
     const filter = where.join(' AND ');
-    const order = tsq && query.sort === 'relevance' ? `ts_rank_cd(e.tsv, ${tsq}) DESC, e.ts DESC` : 'e.ts DESC';
+    const ranked = tsq !== '' && query.sort === 'relevance';
+    const order = ranked ? `ts_rank_cd(e.tsv, ${tsq}) DESC, e.ts DESC` : 'e.ts DESC';
     const [count] = await this.rows(`SELECT count(*) AS n FROM (SELECT 1 FROM events e WHERE ${filter} LIMIT ${COUNT_CAP + 1}) c`, params);
     const pageParams = [...params];
     const limit = `$${pageParams.push(query.limit)}`;
     const offset = `$${pageParams.push(query.offset)}`;
     const headline = tsq ? `ts_headline('simple', text, ${tsq}, $${pageParams.push(HEADLINE)})` : 'left(text, 200)';
-    // The headline is made for the page's rows only, after the LIMIT.
-    const rows = await this.rows(
-      `SELECT room_id, event_id, ts, day, sender, sender_name, ${headline} AS snippet FROM
-         (SELECT e.room_id, e.event_id, e.ts, e.day, e.sender, e.sender_name, e.text FROM events e WHERE ${filter} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}) page`,
-      pageParams,
-    );
+    const fields = 'e.room_id, e.event_id, e.ts, e.day, e.sender, e.sender_name, e.text';
+    // Relevance ranks the newest COUNT_CAP matches, as SQLite does, so a common word is not
+    // ranked over every message that has it; the headline is made for the page's rows only.
+    const page = ranked
+      ? `SELECT * FROM (SELECT ${fields}, e.tsv FROM events e WHERE ${filter} ORDER BY e.ts DESC LIMIT ${COUNT_CAP}) e ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`
+      : `SELECT ${fields} FROM events e WHERE ${filter} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`;
+    const rows = await this.rows(`SELECT room_id, event_id, ts, day, sender, sender_name, ${headline} AS snippet FROM (${page}) page`, pageParams);
     return toSearchResult(rows, num(count?.['n']));
   }
 

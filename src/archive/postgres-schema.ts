@@ -54,4 +54,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      done BOOLEAN NOT NULL,
      updated_at BIGINT NOT NULL
    );`,
+  // Newest first walks this index backwards (a common word's matches need no sort), and
+  // relevance ranks the newest COUNT_CAP matches.
+  `CREATE INDEX events_ts ON events (ts);`,
 ];

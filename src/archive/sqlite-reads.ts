@@ -1,8 +1,11 @@
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { MatrixEvent } from '../matrix/events.js';
 import { ftsMatch } from './redact.js';
 import { eventOf, num, optional, toBackfill, toDayCount, toSearchResult, toStretch, toThread, type Row } from './rows.js';
 import { COUNT_CAP, MARK_END, MARK_START, type ArchiveStats, type BackfillState, type SearchQuery, type SearchResult, type Stretch, type ThreadSummary } from './types.js';
+
+/** How many matches of the words a search looks through at most, newest first. */
+const SCAN_CAP = 5 * COUNT_CAP;
 
 /**
  * The SQLite store's reads, each one bounded query (node:sqlite runs them on the event loop).
@@ -16,16 +19,25 @@ export class SqliteReads {
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF;');
   }
 
+  private readonly statements = new Map<string, StatementSync>();
+
+  /** Prepared once per SQL text: the texts are this file's and sqlite.ts's, a bounded set. */
+  protected statement(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+
   protected all(sql: string, ...params: SQLInputValue[]): Row[] {
-    return this.db.prepare(sql).all(...params) as Row[];
+    return this.statement(sql).all(...params) as Row[];
   }
 
   protected get(sql: string, ...params: SQLInputValue[]): Row | undefined {
-    return this.db.prepare(sql).get(...params) as Row | undefined;
+    return this.statement(sql).get(...params) as Row | undefined;
   }
 
   protected run(sql: string, ...params: SQLInputValue[]): void {
-    this.db.prepare(sql).run(...params);
+    this.statement(sql).run(...params);
   }
 
   protected stretchRows(roomId: string): Stretch[] {
@@ -73,24 +85,66 @@ export class SqliteReads {
     return { total, threads: rows.map(toThread) };
   }
 
+  /**
+   * Bounded whatever the words. The index's rowids are time keys (see the schema), so FTS5
+   * walks a match newest first. A first, cheap walk (rowids only) goes through at most
+   * SCAN_CAP matches and finds where the newest COUNT_CAP that pass the filters end; the page
+   * then walks only that far, ranking by bm25 or taking the newest, and snippets are made for
+   * the page's rows. Dates bound the walk by rowid. Without words (`from:` alone) the sender's
+   * index is walked newest first.
+   */
   async search(query: SearchQuery): Promise<SearchResult> {
-    const where: string[] = ['e.room_id IN (SELECT value FROM json_each(?))'];
+    return query.terms.length > 0 ? this.searchWords(query) : this.searchSender(query);
+  }
+
+  private filters(query: SearchQuery): { where: string[]; params: SQLInputValue[] } {
+    const where = ['e.room_id IN (SELECT value FROM json_each(?))'];
     const params: SQLInputValue[] = [JSON.stringify(query.roomIds)];
-    if (query.terms.length > 0) {
-      where.unshift('events_fts MATCH ?');
-      params.unshift(ftsMatch(query.terms));
-    }
     if (query.sender) (where.push('e.sender = ?'), params.push(query.sender));
     if (query.fromTs !== undefined) (where.push('e.ts >= ?'), params.push(query.fromTs));
     if (query.toTs !== undefined) (where.push('e.ts <= ?'), params.push(query.toTs));
-    const from = 'events_fts JOIN events e ON e.id = events_fts.rowid';
-    const order = query.terms.length > 0 && query.sort === 'relevance' ? 'bm25(events_fts), e.ts DESC' : 'e.ts DESC';
-    const snippet = query.terms.length > 0 ? `snippet(events_fts, 0, '${MARK_START}', '${MARK_END}', '…', 24)` : 'substr(events_fts.text, 1, 200)';
+    return { where, params };
+  }
+
+  private searchWords(query: SearchQuery): SearchResult {
+    const match = ftsMatch(query.terms);
+    const { where, params } = this.filters(query);
+    const range: string[] = [];
+    const rangeParams: SQLInputValue[] = [];
+    if (query.fromTs !== undefined) (range.push('rowid >= ? * 1048576'), rangeParams.push(Math.max(0, Math.trunc(query.fromTs))));
+    if (query.toTs !== undefined) (range.push('rowid < (? + 1) * 1048576'), rangeParams.push(Math.max(0, Math.trunc(query.toTs))));
+    const walk = `SELECT rowid AS fid FROM events_fts WHERE events_fts MATCH ?${range.map((r) => ` AND ${r}`).join('')} ORDER BY rowid DESC LIMIT ${SCAN_CAP}`;
+    const walkParams = [match, ...rangeParams];
+    const passing = `SELECT m.fid FROM (${walk}) m CROSS JOIN events e ON e.fts_id = m.fid WHERE ${where.join(' AND ')}`;
+    const counts = this.get(
+      `SELECT (SELECT count(*) FROM (${passing} LIMIT ${COUNT_CAP + 1})) AS n, (SELECT count(*) FROM (${walk})) AS walked`,
+      ...walkParams, ...params, ...walkParams,
+    );
+    const counted = num(counts?.['n']);
+    // The page's walk stops at the oldest of the newest COUNT_CAP matches that pass.
+    const edge = `events_fts.rowid >= (SELECT min(fid) FROM (${passing} LIMIT ${COUNT_CAP}))`;
+    const from = `events_fts CROSS JOIN events e ON e.fts_id = events_fts.rowid WHERE events_fts MATCH ? AND ${edge} AND ${where.join(' AND ')}`;
+    const fields = 'e.id, e.room_id, e.event_id, e.ts, e.day, e.sender, e.sender_name';
+    const rows =
+      query.sort === 'relevance'
+        ? this.all(`SELECT ${fields} FROM ${from} ORDER BY bm25(events_fts), events_fts.rowid DESC LIMIT ? OFFSET ?`, match, ...walkParams, ...params, ...params, query.limit, query.offset)
+        : this.all(`SELECT ${fields} FROM ${from} ORDER BY events_fts.rowid DESC LIMIT ? OFFSET ?`, match, ...walkParams, ...params, ...params, query.limit, query.offset);
+    const snippet = `SELECT snippet(events_fts, 0, '${MARK_START}', '${MARK_END}', '…', 24) AS snippet FROM events_fts
+       WHERE events_fts MATCH ? AND rowid = (SELECT fts_id FROM events WHERE id = ?)`;
+    for (const row of rows) row['snippet'] = this.get(snippet, match, num(row['id']))?.['snippet'];
+    const result = toSearchResult(rows, counted);
+    // A walk cut off at SCAN_CAP may have left matches unseen: say "more than".
+    return num(counts?.['walked']) >= SCAN_CAP ? { ...result, capped: true } : result;
+  }
+
+  private searchSender(query: SearchQuery): SearchResult {
+    const { where, params } = this.filters(query);
+    const from = `events e CROSS JOIN events_fts ON events_fts.rowid = e.fts_id WHERE e.fts_id IS NOT NULL AND ${where.join(' AND ')}`;
     const rows = this.all(
-      `SELECT e.room_id, e.event_id, e.ts, e.day, e.sender, e.sender_name, ${snippet} AS snippet FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`,
+      `SELECT e.room_id, e.event_id, e.ts, e.day, e.sender, e.sender_name, substr(events_fts.text, 1, 200) AS snippet FROM ${from} ORDER BY e.ts DESC LIMIT ? OFFSET ?`,
       ...params, query.limit, query.offset,
     );
-    const counted = num(this.get(`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where.join(' AND ')} LIMIT ${COUNT_CAP + 1})`, ...params)?.['n']);
+    const counted = num(this.get(`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} LIMIT ${COUNT_CAP + 1})`, ...params)?.['n']);
     return toSearchResult(rows, counted);
   }
 

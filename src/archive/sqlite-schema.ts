@@ -50,4 +50,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      done INTEGER NOT NULL,
      updated_at INTEGER NOT NULL
    );`,
+  // The index's rowid becomes a time key (ts × 2^20 + the row's id mod 2^20): FTS5 walks a
+  // match's rowids in order, so "newest first" stops after one page instead of sorting every
+  // match, and relevance ranks the newest COUNT_CAP matches (node:sqlite runs on the event loop).
+  `ALTER TABLE events ADD COLUMN fts_id INTEGER;
+   CREATE VIRTUAL TABLE events_fts_timed USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2');
+   UPDATE events SET fts_id = ts * 1048576 + (id % 1048576) WHERE id IN (SELECT rowid FROM events_fts);
+   INSERT INTO events_fts_timed (rowid, text) SELECT e.fts_id, f.text FROM events_fts f JOIN events e ON e.id = f.rowid;
+   DROP TABLE events_fts;
+   ALTER TABLE events_fts_timed RENAME TO events_fts;
+   CREATE UNIQUE INDEX events_fts_id ON events (fts_id);`,
 ];

@@ -53,7 +53,9 @@ export class SqliteStore extends SqliteReads implements ArchiveStore {
       if (chunk.edges) {
         const ids = JSON.stringify(chunk.events.map((e) => e.event.event_id));
         const touching = new Set(
-          this.all('SELECT DISTINCT stretch FROM events WHERE room_id = ? AND event_id IN (SELECT value FROM json_each(?)) AND stretch IS NOT NULL', roomId, ids).map((r) => num(r['stretch'])),
+          // CROSS JOIN keeps json_each outside, so each ID is one lookup in the (room_id, event_id)
+          // index; left to itself the planner scanned the room's whole stretch index per chunk.
+          this.all('SELECT DISTINCT e.stretch FROM json_each(?) j CROSS JOIN events e ON e.room_id = ? AND e.event_id = j.value WHERE e.stretch IS NOT NULL', ids, roomId).map((r) => num(r['stretch'])),
         );
         const tss = chunk.events.map((e) => e.event.origin_server_ts);
         const plan = planStretch(this.stretchRows(roomId), {
@@ -84,12 +86,11 @@ export class SqliteStore extends SqliteReads implements ArchiveStore {
         `INSERT INTO events (room_id, event_id, ts, day, sender, type, thread_root, sender_name, message, json, stretch)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, event_id) DO NOTHING RETURNING id`,
       );
-      const index = this.db.prepare('INSERT INTO events_fts (rowid, text) VALUES (?, ?)');
       const relabel = this.db.prepare('UPDATE events SET stretch = ? WHERE room_id = ? AND event_id = ? AND stretch IS NOT ?');
       for (const item of chunk.events) {
         const e = item.event;
         const row = insert.get(roomId, e.event_id, e.origin_server_ts, item.day, e.sender, e.type, item.threadRoot ?? null, item.senderName, item.message ? 1 : 0, JSON.stringify(e), stretchId) as Row | undefined;
-        if (row && item.text) index.run(num(row['id']), item.text);
+        if (row && item.text) this.index(num(row['id']), e.origin_server_ts, item.text);
         else if (!row && stretchId !== null) relabel.run(stretchId, roomId, e.event_id, stretchId);
       }
       const member = this.db.prepare('INSERT INTO members (room_id, user_id, event_id, ts, json) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
@@ -105,12 +106,34 @@ export class SqliteStore extends SqliteReads implements ArchiveStore {
     });
   }
 
+  /**
+   * Puts a row's text in the index under its time key (see the schema): ts × 2^20 plus the
+   * row's id mod 2^20, or the next free low part in the rare case of a clash at the same
+   * millisecond. BigInt, since the key is past 2^53.
+   */
+  private index(id: number, ts: number, text: string): void {
+    const base = BigInt(Math.min(Math.max(Math.trunc(Number(ts) || 0), 0), 2 ** 43)) << 20n;
+    const setKey = this.db.prepare('UPDATE events SET fts_id = ? WHERE id = ?');
+    for (let k = 0; ; k++) {
+      const key = base + BigInt((id + k) % 2 ** 20);
+      try {
+        setKey.run(key, id);
+      } catch (error) {
+        if (k < 64 && error instanceof Error && /UNIQUE/.test(error.message)) continue;
+        throw error;
+      }
+      this.db.prepare('INSERT INTO events_fts (rowid, text) VALUES (?, ?)').run(key, text);
+      return;
+    }
+  }
+
   private redactNow(roomId: string, eventId: string, redaction: MatrixEvent): void {
     const row = this.get('SELECT id, json, redacted FROM events WHERE room_id = ? AND event_id = ?', roomId, eventId);
     if (!row || num(row['redacted']) === 1) return;
     const copy = redactedCopy(eventOf(row), redaction);
     this.run('UPDATE events SET json = ?, redacted = 1, message = message WHERE id = ?', JSON.stringify(copy), num(row['id']));
-    this.run('DELETE FROM events_fts WHERE rowid = ?', num(row['id']));
+    this.run('DELETE FROM events_fts WHERE rowid = (SELECT fts_id FROM events WHERE id = ?)', num(row['id']));
+    this.run('UPDATE events SET fts_id = NULL WHERE id = ?', num(row['id']));
     this.run('UPDATE members SET json = ? WHERE room_id = ? AND event_id = ?', JSON.stringify(copy), roomId, eventId);
   }
 
@@ -120,7 +143,7 @@ export class SqliteStore extends SqliteReads implements ArchiveStore {
 
   async deleteRoom(roomId: string): Promise<void> {
     this.transaction(() => {
-      this.run('DELETE FROM events_fts WHERE rowid IN (SELECT id FROM events WHERE room_id = ?)', roomId);
+      this.run('DELETE FROM events_fts WHERE rowid IN (SELECT fts_id FROM events WHERE room_id = ? AND fts_id IS NOT NULL)', roomId);
       for (const table of ['events', 'members', 'stretches', 'backfill']) this.run(`DELETE FROM ${table} WHERE room_id = ?`, roomId);
     });
   }

@@ -111,7 +111,7 @@ export interface ArchiveStats {
 /** Private-use characters around matches in snippets: no message can contain them (the indexer strips them). */
 export const MARK_START = '\uE000';
 export const MARK_END = '\uE001';
-export const COUNT_CAP = 10_000;
+export const COUNT_CAP = 1_000;
 
 /**
  * The archive's storage, implemented by SQLite (embedded) and PostgreSQL (shared by several

@@ -26,7 +26,7 @@ export interface SearchPageView {
   /** Where the form sends its GET. */
   action: string;
   form: SearchForm;
-  /** "No messages match", "3 messages match", "More than 10,000 messages match". */
+  /** "No messages match", "3 messages match", "More than 1,000 messages match". */
   countText: string | undefined;
   results: SearchResultView[];
   page: number;
