@@ -5,7 +5,7 @@ import { utcDay } from '../utc-day.js';
 import type { ArchiveStats, ArchiveStore, ArchivedEvent, ChunkEdges } from './types.js';
 
 /** What the index needs to know of an event; decided by the view layer, injected at wiring. */
-export type Describe = (event: MatrixEvent) => { text: string; message: boolean; threadRoot: string | undefined };
+export type Describe = (event: MatrixEvent) => Pick<ArchivedEvent, 'text' | 'message' | 'threadRoot' | 'replaces'>;
 
 export interface ArchiveOptions {
   describe: Describe;

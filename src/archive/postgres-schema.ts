@@ -57,4 +57,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // Newest first walks this index backwards (a common word's matches need no sort), and
   // relevance ranks the newest COUNT_CAP matches.
   `CREATE INDEX events_ts ON events (ts);`,
+  // Edits: an edit row names its target and keeps its new text (its own text column stays empty, so
+  // it is never a result); the target's text holds its latest valid edit's, and kept_text
+  // then keeps the target's own.
+  `ALTER TABLE events ADD COLUMN replaces TEXT;
+   ALTER TABLE events ADD COLUMN kept_text TEXT;
+   CREATE INDEX events_replaces ON events (room_id, replaces) WHERE replaces IS NOT NULL;`,
 ];

@@ -112,16 +112,21 @@ export class PostgresStore extends PostgresReads implements ArchiveStore {
       if (chunk.events.length > 0) {
         const cols = chunk.events.map((item) => {
           const e = item.event;
-          return [e.event_id, e.origin_server_ts, item.day, e.sender, e.type, item.threadRoot ?? null, item.senderName, item.message, JSON.stringify(e), item.text];
+          return [e.event_id, e.origin_server_ts, item.day, e.sender, e.type, item.threadRoot ?? null, item.senderName, item.message, JSON.stringify(e), item.text, item.replaces?.eventId ?? null, item.replaces?.text ?? null];
         });
         // One statement for the chunk: unnest the columns.
         const column = (i: number): unknown[] => cols.map((c) => c[i]);
         await db.query(
-          `INSERT INTO events (room_id, event_id, ts, day, sender, type, thread_root, sender_name, message, json, text, stretch)
-           SELECT $1, *, $12::bigint FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::text[])
+          `INSERT INTO events (room_id, event_id, ts, day, sender, type, thread_root, sender_name, message, json, text, replaces, kept_text, stretch)
+           SELECT $1, *, $14::bigint FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::text[], $12::text[], $13::text[])
            ON CONFLICT (room_id, event_id) DO UPDATE SET stretch = coalesce(excluded.stretch, events.stretch)`,
-          [roomId, column(0), column(1), column(2), column(3), column(4), column(5), column(6), column(7), column(8), column(9), stretchId],
+          [roomId, ...cols[0]!.map((_v, i) => column(i)), stretchId],
         );
+        // Edits may come before their target (a backwards walk) or after it: both ends look.
+        const edited = new Set(chunk.events.flatMap((item) => (item.replaces ? [item.replaces.eventId] : [])));
+        const plain = chunk.events.filter((item) => !item.replaces).map((item) => item.event.event_id);
+        for (const r of await this.rows('SELECT DISTINCT replaces FROM events WHERE room_id = $1 AND replaces = ANY($2)', [roomId, plain], db)) edited.add(String(r['replaces']));
+        for (const target of edited) await this.reindex(db, roomId, target);
       }
       const members = chunk.members.filter((m) => m.type === 'm.room.member' && m.state_key);
       if (members.length > 0) {
@@ -139,13 +144,32 @@ export class PostgresStore extends PostgresReads implements ArchiveStore {
     });
   }
 
+  /**
+   * `text` holds a message's latest valid edit (same sender and type, not redacted, the
+   * message not itself an edit), else its own, which `kept_text` keeps meanwhile.
+   */
+  private async reindex(db: Db, roomId: string, eventId: string): Promise<void> {
+    await db.query(
+      `WITH o AS (SELECT id, sender, type FROM events WHERE room_id = $1 AND event_id = $2 AND NOT redacted AND replaces IS NULL FOR UPDATE),
+            latest AS (SELECT e.kept_text FROM events e, o WHERE e.room_id = $1 AND e.replaces = $2 AND e.sender = o.sender AND e.type = o.type AND NOT e.redacted
+                       ORDER BY e.ts DESC, e.event_id DESC LIMIT 1)
+       UPDATE events SET
+         kept_text = CASE WHEN EXISTS (SELECT 1 FROM latest) THEN coalesce(events.kept_text, events.text) END,
+         text = CASE WHEN EXISTS (SELECT 1 FROM latest) THEN (SELECT coalesce(kept_text, '') FROM latest) ELSE coalesce(events.kept_text, events.text) END
+       FROM o WHERE events.id = o.id`,
+      [roomId, eventId],
+    );
+  }
+
   private async redactIn(db: Db, roomId: string, eventId: string, redaction: MatrixEvent): Promise<void> {
-    const row = (await this.rows('SELECT id, json FROM events WHERE room_id = $1 AND event_id = $2 AND NOT redacted FOR UPDATE', [roomId, eventId], db))[0];
+    const row = (await this.rows('SELECT id, json, replaces FROM events WHERE room_id = $1 AND event_id = $2 AND NOT redacted FOR UPDATE', [roomId, eventId], db))[0];
     if (!row) return;
     const copy = JSON.stringify(redactedCopy(eventOf(row), redaction));
     // Emptying `text` empties the generated tsvector: the event leaves the index in the same statement.
-    await db.query("UPDATE events SET json = $1, redacted = true, text = '' WHERE id = $2", [copy, row['id']]);
+    await db.query("UPDATE events SET json = $1, redacted = true, text = '', kept_text = NULL WHERE id = $2", [copy, row['id']]);
     await db.query('UPDATE members SET json = $1 WHERE room_id = $2 AND event_id = $3', [copy, roomId, eventId]);
+    // A redacted edit gives its target back the edit before it, or the target's own text.
+    if (row['replaces'] !== null) await this.reindex(db, roomId, String(row['replaces']));
   }
 
   async redact(roomId: string, eventId: string, redaction: MatrixEvent): Promise<void> {

@@ -60,4 +60,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    DROP TABLE events_fts;
    ALTER TABLE events_fts_timed RENAME TO events_fts;
    CREATE UNIQUE INDEX events_fts_id ON events (fts_id);`,
+  // Edits: an edit row names its target and keeps its new text; the target's index entry holds
+  // its latest valid edit's text, and `kept_text` then keeps the target's own (see sqlite-edits.ts).
+  `ALTER TABLE events ADD COLUMN replaces TEXT;
+   ALTER TABLE events ADD COLUMN kept_text TEXT;
+   CREATE INDEX events_replaces ON events (room_id, replaces) WHERE replaces IS NOT NULL;`,
 ];

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { MatrixEvent } from '../matrix/events.js';
 import { redactedBy, redactedCopy } from './redact.js';
-import { eventOf, num, type Row } from './rows.js';
+import { eventOf, num, str, type Row } from './rows.js';
 import { SqliteReads } from './sqlite-reads.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { planStretch } from './stretches.js';
@@ -83,16 +83,25 @@ export class SqliteStore extends SqliteReads implements ArchiveStore {
         }
       }
       const insert = this.db.prepare(
-        `INSERT INTO events (room_id, event_id, ts, day, sender, type, thread_root, sender_name, message, json, stretch)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, event_id) DO NOTHING RETURNING id`,
+        `INSERT INTO events (room_id, event_id, ts, day, sender, type, thread_root, sender_name, message, json, stretch, replaces, kept_text)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, event_id) DO NOTHING RETURNING id`,
       );
+      const edited = new Set<string>();
       const relabel = this.db.prepare('UPDATE events SET stretch = ? WHERE room_id = ? AND event_id = ? AND stretch IS NOT ?');
       for (const item of chunk.events) {
         const e = item.event;
-        const row = insert.get(roomId, e.event_id, e.origin_server_ts, item.day, e.sender, e.type, item.threadRoot ?? null, item.senderName, item.message ? 1 : 0, JSON.stringify(e), stretchId) as Row | undefined;
+        const row = insert.get(
+          roomId, e.event_id, e.origin_server_ts, item.day, e.sender, e.type, item.threadRoot ?? null, item.senderName, item.message ? 1 : 0, JSON.stringify(e), stretchId,
+          item.replaces?.eventId ?? null, item.replaces?.text ?? null,
+        ) as Row | undefined;
+        if (row && item.replaces) edited.add(item.replaces.eventId);
         if (row && item.text) this.index(num(row['id']), e.origin_server_ts, item.text);
         else if (!row && stretchId !== null) relabel.run(stretchId, roomId, e.event_id, stretchId);
       }
+      // Edits may come before their target (a backwards walk) or after it: both ends look.
+      const ids = JSON.stringify(chunk.events.filter((item) => !item.replaces).map((item) => item.event.event_id));
+      for (const r of this.all('SELECT DISTINCT e.replaces FROM json_each(?) j CROSS JOIN events e ON e.room_id = ? AND e.replaces = j.value', ids, roomId)) edited.add(String(r['replaces']));
+      for (const target of edited) this.reindex(roomId, target);
       const member = this.db.prepare('INSERT INTO members (room_id, user_id, event_id, ts, json) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
       for (const m of chunk.members) {
         if (m.type === 'm.room.member' && m.state_key) member.run(roomId, m.state_key, m.event_id, m.origin_server_ts, JSON.stringify(m));
@@ -127,14 +136,45 @@ export class SqliteStore extends SqliteReads implements ArchiveStore {
     }
   }
 
+  /** Sets what the index holds for a row: delete, then insert under its key (or a new one). */
+  private setText(id: number, ts: number, text: string): void {
+    this.run('DELETE FROM events_fts WHERE rowid = (SELECT fts_id FROM events WHERE id = ?)', id);
+    if (!text) return this.run('UPDATE events SET fts_id = NULL WHERE id = ?', id);
+    if (this.get('SELECT 1 AS held FROM events WHERE id = ? AND fts_id IS NOT NULL', id)) this.run('INSERT INTO events_fts (rowid, text) SELECT fts_id, ? FROM events WHERE id = ?', text, id);
+    else this.index(id, ts, text);
+  }
+
+  /**
+   * The index holds a message's latest valid edit (same sender and type, not redacted, the
+   * message not itself an edit), else its own text, which `kept_text` keeps meanwhile.
+   */
+  private reindex(roomId: string, eventId: string): void {
+    const o = this.get('SELECT id, ts, sender, type, kept_text FROM events WHERE room_id = ? AND event_id = ? AND redacted = 0 AND replaces IS NULL', roomId, eventId);
+    if (!o) return;
+    const latest = this.get(
+      'SELECT kept_text FROM events WHERE room_id = ? AND replaces = ? AND sender = ? AND type = ? AND redacted = 0 ORDER BY ts DESC, event_id DESC LIMIT 1',
+      roomId, eventId, str(o['sender']), str(o['type']),
+    );
+    const id = num(o['id']);
+    if (latest) {
+      if (o['kept_text'] === null) this.run("UPDATE events SET kept_text = coalesce((SELECT text FROM events_fts WHERE rowid = events.fts_id), '') WHERE id = ?", id);
+      this.setText(id, num(o['ts']), str(latest['kept_text']));
+    } else if (o['kept_text'] !== null) {
+      this.setText(id, num(o['ts']), str(o['kept_text']));
+      this.run('UPDATE events SET kept_text = NULL WHERE id = ?', id);
+    }
+  }
+
   private redactNow(roomId: string, eventId: string, redaction: MatrixEvent): void {
-    const row = this.get('SELECT id, json, redacted FROM events WHERE room_id = ? AND event_id = ?', roomId, eventId);
+    const row = this.get('SELECT id, json, redacted, replaces FROM events WHERE room_id = ? AND event_id = ?', roomId, eventId);
     if (!row || num(row['redacted']) === 1) return;
     const copy = redactedCopy(eventOf(row), redaction);
-    this.run('UPDATE events SET json = ?, redacted = 1, message = message WHERE id = ?', JSON.stringify(copy), num(row['id']));
+    this.run('UPDATE events SET json = ?, redacted = 1, kept_text = NULL WHERE id = ?', JSON.stringify(copy), num(row['id']));
     this.run('DELETE FROM events_fts WHERE rowid = (SELECT fts_id FROM events WHERE id = ?)', num(row['id']));
     this.run('UPDATE events SET fts_id = NULL WHERE id = ?', num(row['id']));
     this.run('UPDATE members SET json = ? WHERE room_id = ? AND event_id = ?', JSON.stringify(copy), roomId, eventId);
+    // A redacted edit gives its target back the edit before it, or the target's own text.
+    if (row['replaces'] !== null) this.reindex(roomId, str(row['replaces']));
   }
 
   async redact(roomId: string, eventId: string, redaction: MatrixEvent): Promise<void> {

@@ -13,6 +13,8 @@ export interface ArchivedEvent {
   text: string;
   /** Counted as a message (the calendar's counts): shown in the main timeline as one. */
   message: boolean;
+  /** An edit: the event it replaces and its new text (indexed in the target's place if valid). */
+  replaces?: { eventId: string; text: string } | undefined;
 }
 
 /** A contiguous run of a room's timeline that the archive holds without gaps. */

@@ -10,6 +10,12 @@ export interface ArchiveDescription {
   /** A message as the calendar counts them: shown in a timeline, not an edit or reaction. */
   message: boolean;
   threadRoot: string | undefined;
+  /**
+   * For an edit (`m.replace` with `m.new_content`): the event it replaces and the new text.
+   * The edit is never a result itself; the store puts this text in place of its target's
+   * when the edit is the target's latest valid one (same sender and type).
+   */
+  replaces?: { eventId: string; text: string } | undefined;
 }
 
 const MESSAGE_TYPES = new Set(['m.room.message', 'm.sticker', 'm.poll.start', 'org.matrix.msc3381.poll.start', 'm.room.encrypted']);
@@ -59,14 +65,21 @@ function clean(text: string): string {
   return text.replace(/[\u0000-\u001F\u007F\uE000\uE001]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, MAX_TEXT);
 }
 
+/** What search finds of a message's (or an edit's new) content. */
+function contentText(type: string, content: Record<string, unknown>): string {
+  if (type === 'm.room.message' || type === 'm.sticker') return messageText(content);
+  if (type === 'm.poll.start' || type === 'org.matrix.msc3381.poll.start') return pollText(content) || str(content['body']);
+  return '';
+}
+
 export function describeForArchive(event: MatrixEvent): ArchiveDescription {
   const relation = relatesTo(event.content);
   const threadRoot = isThreadReply(event) ? (relation?.eventId ?? undefined) : undefined;
   const redacted = isRecord(event.unsigned?.['redacted_because']);
   const message = MESSAGE_TYPES.has(event.type) && event.state_key === undefined && !isEditEvent(event) && !threadRoot;
+  if (isEditEvent(event) && !redacted && relation?.eventId && isRecord(event.content['m.new_content'])) {
+    return { text: '', message, threadRoot, replaces: { eventId: relation.eventId, text: clean(contentText(event.type, event.content['m.new_content'])) } };
+  }
   if (redacted || isEditEvent(event) || event.state_key !== undefined) return { text: '', message, threadRoot };
-  let text = '';
-  if (event.type === 'm.room.message' || event.type === 'm.sticker') text = messageText(event.content);
-  else if (event.type === 'm.poll.start' || event.type === 'org.matrix.msc3381.poll.start') text = pollText(event.content) || str(event.content['body']);
-  return { text: clean(text), message, threadRoot };
+  return { text: clean(contentText(event.type, event.content)), message, threadRoot };
 }

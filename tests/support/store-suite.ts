@@ -137,6 +137,36 @@ export function storeSuite(name: string, make: () => Promise<ArchiveStore>): voi
       expect((await store.search(query('zebra'))).hits).toEqual([]);
     });
 
+    it('indexes a message by its latest valid edit, whichever comes first, and never the edit itself', async () => {
+      const room = '!edits:test';
+      const ids = async (q: string): Promise<string[]> => (await store.search(query(q, { roomIds: [room] }))).hits.map((h) => h.eventId).sort();
+      const edit = (id: string, target: string, body: string, ts: number, sender = '@alice:test'): MatrixEvent => ({
+        event_id: id, type: 'm.room.message', sender, origin_server_ts: ts,
+        content: { msgtype: 'm.text', body: `* ${body}`, 'm.new_content': { msgtype: 'm.text', body }, 'm.relates_to': { rel_type: 'm.replace', event_id: target } },
+      });
+      const original = msg('the walrus sings', T0, { event_id: '$orig' });
+      // A backwards walk: the edits come before their target.
+      await archive.record(room, { events: [edit('$ed1', '$orig', 'the narwhal sings', T0 + 10), edit('$bad', '$orig', 'the impostor sings', T0 + 30, '@mallory:test')], state: [] }, undefined);
+      await archive.record(room, { events: [original], state: [] }, undefined);
+      expect(await ids('narwhal')).toEqual(['$orig']);
+      expect(await ids('walrus')).toEqual([]);
+      expect(await ids('impostor')).toEqual([]); // another sender's edit is not valid
+      expect(await ids('sings')).toEqual(['$orig']); // one result, not one per edit
+      // A later edit, after the target: it wins.
+      await archive.record(room, { events: [edit('$ed2', '$orig', 'the dolphin sings', T0 + 20)], state: [] }, undefined);
+      expect(await ids('dolphin')).toEqual(['$orig']);
+      expect(await ids('narwhal')).toEqual([]);
+      expect((await store.search(query('dolphin', { roomIds: [room] }))).hits[0]?.snippet).toContain(`${MARK_START}dolphin${MARK_END}`);
+      // Redacting the latest edit gives back the one before; redacting that, the message's own words.
+      await store.redact(room, '$ed2', { event_id: '$r1', type: 'm.room.redaction', sender: '@alice:test', origin_server_ts: T0 + 40, content: {} });
+      expect(await ids('narwhal')).toEqual(['$orig']);
+      expect(await ids('dolphin')).toEqual([]);
+      await store.redact(room, '$ed1', { event_id: '$r2', type: 'm.room.redaction', sender: '@alice:test', origin_server_ts: T0 + 41, content: {} });
+      expect(await ids('walrus')).toEqual(['$orig']);
+      expect(await ids('narwhal')).toEqual([]);
+      await store.deleteRoom(room);
+    });
+
     it('takes hostile search input as plain words', async () => {
       for (const q of ['quick OR fox', 'quick NEAR(fox)', 'quick*', '"quick', 'quick AND -fox', "qu'ick ; DROP TABLE events", 'text:quick', '^quick']) {
         await expect(store.search(query(q))).resolves.toBeDefined();
