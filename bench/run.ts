@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadSeed } from '../tests/support/homeserver.js';
 import { archiveSection } from './archive-bench.js';
+import { archiveCrawlSection } from './archive-crawl-bench.js';
 import { bigRoomsSection } from './big-rooms-bench.js';
 import { crowdBurstSection } from './crowd-bench.js';
 import { startSyntheticHomeserver } from './synthetic-homeserver.js';
@@ -295,6 +296,7 @@ async function main(): Promise<void> {
   await synthetic.close();
   await crowdBurstSection(startViewer, seed, say);
   await archiveSection(say);
+  await archiveCrawlSection(startViewer, seed.homeserverUrl, say);
   say(`Total bench time: ${Math.round((Date.now() - started) / 1000)} s.`);
 }
 
