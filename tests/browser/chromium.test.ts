@@ -7,11 +7,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { chromiumSuite } from '../support/browser.js';
 import { pageTypes } from '../support/page-types.js';
-import { startViewer, type RunningViewer } from '../support/viewer.js';
 
 
 /** The same page types the Nu HTML Checker sees. */
@@ -70,26 +68,16 @@ export function pngColours(png: Buffer, cap = 1000): number {
 }
 
 describe('Chromium without JavaScript', () => {
-  let viewer: RunningViewer;
-  let browser: Browser;
+  const suite = chromiumSuite();
   const dir = mkdtempSync(join(tmpdir(), 'msv-screenshots-'));
 
-  beforeAll(async () => {
-    viewer = await startViewer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await viewer?.close();
-  });
-
   it.each(Object.entries(PAGES))('%s renders, with no console errors and nothing from elsewhere', async (name, { path, status }) => {
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1024, height: 768 } });
+    const context = await suite.browser.newContext({ javaScriptEnabled: false, viewport: { width: 1024, height: 768 } });
     const page = await context.newPage();
     const foreign: string[] = [];
     const errors: string[] = [];
     page.on('request', (request) => {
-      if (new URL(request.url()).origin !== viewer.url) foreign.push(request.url());
+      if (new URL(request.url()).origin !== suite.viewer.url) foreign.push(request.url());
     });
     page.on('console', (message) => {
       if (message.type() !== 'error') return;
@@ -100,7 +88,7 @@ describe('Chromium without JavaScript', () => {
     page.on('pageerror', (error) => errors.push(error.message));
     const failed: string[] = [];
     page.on('requestfailed', (request) => failed.push(`${request.url()}: ${request.failure()?.errorText}`));
-    const response = await page.goto(`${viewer.url}${path}`, { waitUntil: 'load' });
+    const response = await page.goto(`${suite.viewer.url}${path}`, { waitUntil: 'load' });
     expect(response?.status()).toBe(status);
     const shot = await page.screenshot({ fullPage: true, type: 'png' });
     writeFileSync(join(dir, `${name}.png`), shot);
@@ -113,7 +101,7 @@ describe('Chromium without JavaScript', () => {
   });
 
   it('the blank-page check does catch a blank page', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await suite.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.setContent('<!DOCTYPE html><title>blank</title>');
     const shot = await page.screenshot({ type: 'png' });

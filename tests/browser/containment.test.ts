@@ -10,33 +10,16 @@
  * - every word of a message is inside its own entry, and no message word is outside one.
  */
 import { randomBytes } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dayPath, eventAnchor, eventPath, roomPath } from '../../src/view/urls.js';
-import { launchChromium } from '../support/browser.js';
+import { chromiumSuite } from '../support/browser.js';
+import { STRUCTURE_VECTORS } from '../support/containment.js';
 import { loadSeed } from '../support/homeserver.js';
 import { makeNesting, seeded } from '../support/nestings.js';
-import { startViewer, type RunningViewer } from '../support/viewer.js';
 
-const VECTORS = [
-  '<li>x</li><h2>looks like page text</h2>',
-  '<ol><li><div><li>x</li></div></li></ol>after',
-  '<p><b><span data-mx-spoiler>x<div>hidden</div></span></b></p>',
-  '<ul><li><div><li>a</li></div></li></ul></ol></li>b',
-  '<table><li>x</li></table>',
-  '<table><tr><td>a</td></tr>loose text<tr><td>b</td></tr></table>',
-  '<caption>c</caption><td>cell</td><tr>row</tr>',
-  '<p><table><tr><td>t</td></tr></table></p>',
-  '<a href="https://example.org/">one<a href="https://example.org/">two</a></a>',
-  '</div></li></ol></main><h1>outside</h1>',
-  '<li><li><li>deep</li>',
-  '<p>a <span data-mx-spoiler><ul><li>hidden item</li></ul></span> b</p>',
-];
 const GENERATED = 24;
 
 const seed = loadSeed();
-let browser: Browser;
-let viewer: RunningViewer;
 let roomId: string;
 /** Each message sent: its event ID and the words that must be inside its own entry. */
 const messages: Array<{ eventId: string; words: string[] }> = [];
@@ -54,7 +37,10 @@ async function api<T>(token: string | null, method: string, path: string, body?:
   return json;
 }
 
-beforeAll(async () => {
+/** The UTC day the first message was sent on (a run may cross midnight). */
+let sentOn = '';
+
+async function seedBoxes(): Promise<void> {
   const { access_token: token } = await api<{ access_token: string }>(null, 'POST', '/register', {
     username: `box-${randomBytes(4).toString('hex')}`, password: randomBytes(12).toString('hex'), auth: { type: 'm.login.dummy' },
   });
@@ -65,26 +51,22 @@ beforeAll(async () => {
   const random = seeded(1515);
   const counter = { n: 0 };
   const bodies = [
-    ...VECTORS.map((vector, i) => ({ html: `${vector} zqv${i}`, words: [`zqv${i}`], own: [`zqv${i}`] })),
+    ...STRUCTURE_VECTORS.map((vector, i) => ({ html: `${vector} zqv${i}`, words: [`zqv${i}`], own: [`zqv${i}`] })),
     ...Array.from({ length: GENERATED }, () => {
       const nesting = makeNesting(random, counter);
       return { html: nesting.html, words: nesting.required, own: [...nesting.required, ...nesting.optional] };
     }),
   ];
+  sentOn = new Date().toISOString().slice(0, 10);
   for (const [i, { html, words, own }] of bodies.entries()) {
     const path = `/rooms/${encodeURIComponent(roomId)}/send/m.room.message/box-${i}`;
     const { event_id } = await api<{ event_id: string }>(token, 'PUT', path, { msgtype: 'm.text', body: 'see the formatted body', format: 'org.matrix.custom.html', formatted_body: html });
     messages.push({ eventId: event_id, words });
     for (const word of own) owner.set(word, event_id);
   }
-  viewer = await startViewer({ RATE_LIMIT_PER_MINUTE: '0' });
-  browser = await launchChromium();
-}, 120_000);
+}
 
-afterAll(async () => {
-  await browser?.close();
-  await viewer?.close();
-});
+const suite = chromiumSuite({ RATE_LIMIT_PER_MINUTE: '0' }, seedBoxes);
 
 interface Entry {
   id: string;
@@ -111,10 +93,10 @@ const READ_PAGE = `(() => {
 
 /** The page as Chromium built it: its entries, and the message words outside every entry. */
 async function inChromium(path: string): Promise<{ entries: Entry[]; outside: string[]; prev: string | null }> {
-  const context = await browser.newContext({ javaScriptEnabled: true });
+  const context = await suite.browser.newContext({ javaScriptEnabled: true });
   try {
     const page = await context.newPage();
-    const response = await page.goto(`${viewer.url}${path}`);
+    const response = await page.goto(`${suite.viewer.url}${path}`);
     expect(response?.status(), path).toBe(200);
     return (await page.evaluate(READ_PAGE)) as { entries: Entry[]; outside: string[]; prev: string | null };
   } finally {
@@ -124,7 +106,7 @@ async function inChromium(path: string): Promise<{ entries: Entry[]; outside: st
 
 /** Checks one page and returns how many of the messages sent it shows. */
 async function checkPage(path: string): Promise<{ shown: number; prev: string | null }> {
-  const raw = await viewer.html(path);
+  const raw = await suite.viewer.html(path);
   const written = (raw.body.match(/<li class="event /g) ?? []).length;
   const { entries, outside, prev } = await inChromium(path);
   expect(entries.length, `li.event in the DOM of ${path}`).toBe(written);
@@ -159,7 +141,7 @@ describe('every message in its own entry, in Chromium, on the real Synapse', () 
   }, 180_000);
 
   it('the day page and a permalink', async () => {
-    const day = await checkPage(dayPath(roomId, new Date().toISOString().slice(0, 10)));
+    const day = await checkPage(dayPath(roomId, sentOn));
     expect(day.shown).toBeGreaterThan(0);
     const permalink = await checkPage(eventPath(roomId, messages[1]!.eventId));
     expect(permalink.shown).toBeGreaterThan(0);

@@ -5,10 +5,9 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { startViewer, type RunningViewer } from '../support/viewer.js';
+import { chromiumSuite } from '../support/browser.js';
 
 /** The parts of an HTMLMediaElement the check uses (the project's types have no DOM). */
 interface MediaLike {
@@ -37,23 +36,18 @@ function inOrder(text: string, phrases: string[]): void {
 }
 
 describe('event kinds in Chromium and lynx, JavaScript off', () => {
-  let viewer: RunningViewer;
-  let browser: Browser;
+  const suite = chromiumSuite();
   let context: BrowserContext;
   beforeAll(async () => {
-    viewer = await startViewer();
-    browser = await launchChromium();
-    context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1024, height: 768 } });
+    context = await suite.browser.newContext({ javaScriptEnabled: false, viewport: { width: 1024, height: 768 } });
   });
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await viewer?.close();
   });
 
   it('Chromium shows the polls with answers, counts and result, the calls, the pins, and a closed fold', async () => {
     const page = await context.newPage();
-    await page.goto(`${viewer.url}/room/events:localhost`);
+    await page.goto(`${suite.viewer.url}/room/events:localhost`);
     const polls = await page.locator('.poll').allInnerTexts();
     expect(polls.some((p) => p.includes('Tea or coffee?') && p.includes('Tea (2 votes, winning answer)') && p.includes('The poll has ended. Winning answer: “Tea”, with 2 votes.'))).toBe(true);
     expect(polls.some((p) => p.includes('Which day suits you?') && p.includes('Friday (2 votes)') && !p.includes('ended'))).toBe(true);
@@ -74,9 +68,9 @@ describe('event kinds in Chromium and lynx, JavaScript off', () => {
   it('Chromium plays the voice message and the video through the proxy', async () => {
     // The page holds no script; this check needs one of its own to watch the media load, so it
     // runs in a context with JavaScript (the page's CSP still forbids any script of the page).
-    const watching = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    const watching = await suite.browser.newContext({ viewport: { width: 1024, height: 768 } });
     const page = await watching.newPage();
-    await page.goto(`${viewer.url}/room/events:localhost`);
+    await page.goto(`${suite.viewer.url}/room/events:localhost`);
     const audio = page.locator('audio[controls]').first();
     const video = page.locator('video[controls][preload="none"]').first();
     expect(await audio.count()).toBe(1);
@@ -105,7 +99,7 @@ describe('event kinds in Chromium and lynx, JavaScript off', () => {
 
   it('Chromium shows policy rules as sentences with their entity and recommendation as code', async () => {
     const page = await context.newPage();
-    await page.goto(`${viewer.url}/room/policy:localhost`);
+    await page.goto(`${suite.viewer.url}/room/policy:localhost`);
     const sentences = (await page.locator('.sentence').allInnerTexts()).join('\n');
     expect(sentences).toContain('added a ban rule (m.ban) for users matching @spam*:example.org: spam');
     expect(sentences).toContain('added a ban rule (m.ban) for servers matching *.evil.example: abuse');
@@ -115,7 +109,7 @@ describe('event kinds in Chromium and lynx, JavaScript off', () => {
   });
 
   it('lynx reads polls, calls, pins, the fold with its details in order, and media links', async () => {
-    const text = await lynx(`${viewer.url}/room/events:localhost`);
+    const text = await lynx(`${suite.viewer.url}/room/events:localhost`);
     inOrder(text, [
       'Pinned messages', 'Poll: Which day suits you? by Bob Builder', 'House rules: be kind, stay on topic. by Alice Liddell',
       '5 people joined, 1 left, 1 changed their name', 'Alice Liddell joined the room', 'Bob Builder joined the room', 'left the room', 'Carol Danvers changed their name to Captain Carol',
@@ -129,7 +123,7 @@ describe('event kinds in Chromium and lynx, JavaScript off', () => {
   });
 
   it('lynx reads the policy list', async () => {
-    const text = await lynx(`${viewer.url}/room/policy:localhost`);
+    const text = await lynx(`${suite.viewer.url}/room/policy:localhost`);
     inOrder(text, ['added a ban rule (m.ban) for users matching @spam*:example.org: spam', 'for rooms matching #scam:example.org', 'for servers matching *.evil.example', 'removed the ban rule (m.ban) for rooms matching #scam:example.org']);
     expect(text).not.toContain('m.policy.rule');
   });

@@ -16,13 +16,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { load as loadHtml } from 'cheerio';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dayPath, eventPath, roomPath, roomSubPath, threadPath } from '../../src/view/urls.js';
-import { launchChromium } from '../support/browser.js';
+import { chromiumSuite } from '../support/browser.js';
 import { hostileMessageContents, hostileWidgetContent } from '../support/hostile-events.js';
 import { loadSeed } from '../support/homeserver.js';
-import { startViewer, type RunningViewer } from '../support/viewer.js';
 import { dispatchEverywhere, htmlFindings, interactForReal, liveFindings, openWatched, settle } from '../support/xss-detect.js';
 import { xssPayloads } from '../support/xss-payloads.js';
 
@@ -41,8 +39,6 @@ const SENDERS_IN_PARALLEL = 6;
 const MAX_SENT_PAYLOAD = 20_000;
 
 const seed = loadSeed();
-let browser: Browser;
-let viewer: RunningViewer;
 let roomId: string;
 let sent = 0;
 const ids: { reply?: string; threadRoot?: string; first?: string } = {};
@@ -102,7 +98,11 @@ async function inParallel<T>(n: number, tasks: Array<() => Promise<T>>): Promise
   return results;
 }
 
+/** The UTC day the room's events were sent on (a run may cross midnight). */
+let sentOn = '';
+
 async function buildHostileRoom(): Promise<void> {
+  sentOn = new Date().toISOString().slice(0, 10);
   const attacker = await register('xss-attacker');
   const victim = await register('xss-victim');
   const created = await api<{ room_id: string }>(attacker, 'POST', '/createRoom', {
@@ -160,28 +160,19 @@ async function buildHostileRoom(): Promise<void> {
   await send(attacker, 'm.room.message', { msgtype: 'm.text', format: 'org.matrix.custom.html', body: 'last', formatted_body: PAYLOADS[71] });
 }
 
-beforeAll(async () => {
-  await buildHostileRoom();
-  viewer = await startViewer({ RATE_LIMIT_PER_MINUTE: '0' });
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await viewer?.close();
-});
+const suite = chromiumSuite({ RATE_LIMIT_PER_MINUTE: '0' }, buildHostileRoom);
 
 const visited: string[] = [];
 
 /** Loads one page of the viewer with CSP stripped, interacts with it, and expects nothing to happen. */
 async function proveSafe(path: string): Promise<string> {
-  const raw = await viewer.html(path);
+  const raw = await suite.viewer.html(path);
   expect(raw.status, path).toBe(200);
   // The header that this proof takes away is really there.
   expect(raw.response.headers.get('content-security-policy') ?? '', path).toContain("script-src 'none'");
   expect(htmlFindings(raw.body), `static ${path}`).toEqual([]);
 
-  const { page, findings, status } = await openWatched(browser, viewer.url, path, { stripCsp: true });
+  const { page, findings, status } = await openWatched(suite.browser, suite.viewer.url, path, { stripCsp: true });
   try {
     expect(status, path).toBe(200);
     expect(await liveFindings(page), `live DOM ${path}`).toEqual([]);
@@ -204,7 +195,7 @@ describe('the real pages of a room full of payloads, in Chromium with JavaScript
   it('the harness catches script on a stripped page, and the CSP would have blocked it', async () => {
     const path = roomSubPath(roomId, 'info');
     for (const stripCsp of [true, false]) {
-      const { page, findings } = await openWatched(browser, viewer.url, path, { stripCsp });
+      const { page, findings } = await openWatched(suite.browser, suite.viewer.url, path, { stripCsp });
       await page.evaluate(`document.body.insertAdjacentHTML('beforeend', '<img id="control" src="/nothing" onerror="xss()">')`);
       await settle(page);
       if (stripCsp) expect(findings.calls).toEqual(['xss: control ']);
@@ -239,7 +230,7 @@ describe('the real pages of a room full of payloads, in Chromium with JavaScript
     await proveSafe(eventPath(roomId, ids.reply!));
     await proveSafe(eventPath(roomId, ids.first!));
     await proveSafe(threadPath(roomId, ids.threadRoot!));
-    await proveSafe(dayPath(roomId, new Date().toISOString().slice(0, 10)));
+    await proveSafe(dayPath(roomId, sentOn));
     console.info(`xss-pages (browser): ${sent} events sent, ${visited.length} pages loaded with JavaScript on and CSP stripped:\n  ${visited.join('\n  ')}`);
   }, 120_000);
 });

@@ -4,6 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startViewer, type RunningViewer } from './viewer.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -28,4 +30,38 @@ export async function launchChromium(): Promise<Browser> {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}; run: bash scripts/install-tools.sh`);
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** A suite's viewer and Chromium, there from its `beforeAll` to its `afterAll`. */
+export interface ChromiumSuite {
+  readonly viewer: RunningViewer;
+  readonly browser: Browser;
+}
+
+/**
+ * Registers the hooks that start a viewer (with `env`) and Chromium for the calling suite, after
+ * `prepare` (seeding its room, say), and close both after it. Read the fields inside tests.
+ */
+export function chromiumSuite(env: Record<string, string> = {}, prepare?: () => Promise<void>): ChromiumSuite {
+  let viewer: RunningViewer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    await prepare?.();
+    viewer = await startViewer(env);
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await viewer?.close();
+  });
+  return {
+    get viewer() {
+      if (!viewer) throw new Error('the viewer is not started yet (read it inside a test)');
+      return viewer;
+    },
+    get browser() {
+      if (!browser) throw new Error('Chromium is not started yet (read it inside a test)');
+      return browser;
+    },
+  };
 }

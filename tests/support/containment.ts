@@ -7,6 +7,26 @@
 import { parse, parseFragment, serialize, type DefaultTreeAdapterMap } from 'parse5';
 import type { TimelineView } from '../../src/view/timeline.js';
 
+/**
+ * Markup that tries to leave its message's entry: the issue's vectors and the corpus items
+ * (DOMPurify expect.mjs#99, H5SC 41, PayloadsAllTheThings xss_alert.txt:302) that broke out.
+ * The unit and browser containment tests both send these.
+ */
+export const STRUCTURE_VECTORS = [
+  '<li>x</li><h2>looks like page text</h2>',
+  '<ol><li><div><li>x</li></div></li></ol>after',
+  '<p><b><span data-mx-spoiler>x<div>hidden</div></span></b></p>',
+  '<ul><li><div><li>a</li></div></li></ul></ol></li>b',
+  '<table><li>x</li></table>',
+  '<table><tr><td>a</td></tr>loose text<tr><td>b</td></tr></table>',
+  '<caption>c</caption><td>cell</td><tr>row</tr>',
+  '<p><table><tr><td>t</td></tr></table></p>',
+  '<a href="https://example.org/">one<a href="https://example.org/">two</a></a>',
+  '</div></li></ol></main><h1>outside</h1>',
+  '<li><li><li>deep</li>',
+  '<p>a <span data-mx-spoiler><ul><li>hidden item</li></ul></span> b</p>',
+];
+
 type ParentNode = DefaultTreeAdapterMap['parentNode'];
 type Element = DefaultTreeAdapterMap['element'];
 type ChildNode = DefaultTreeAdapterMap['childNode'];

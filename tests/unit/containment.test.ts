@@ -7,7 +7,7 @@
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
 import { describe, expect, it } from 'vitest';
 import { sanitizeFormattedBody } from '../../src/view/html.js';
-import { attr, classes, containmentFindings, elements, spacedText } from '../support/containment.js';
+import { attr, classes, containmentFindings, elements, spacedText, STRUCTURE_VECTORS } from '../support/containment.js';
 import { makeNesting, seeded, type Nesting } from '../support/nestings.js';
 import { formattedMessages, renderRoomPage } from '../support/room-page.js';
 
@@ -17,26 +17,14 @@ const STATE = [
   { event_id: '$n', type: 'm.room.name', sender: '@alice:hs.example', state_key: '', origin_server_ts: 2, content: { name: 'Box' } },
 ];
 
-/** The vectors, and the corpus items that broke out of their entry. */
+/** The shared vectors, and the corpus items that broke out of their entry. */
 const VECTORS = [
-  '<li>x</li><h2>looks like page text</h2>',
-  '<ol><li><div><li>x</li></div></li></ol>after',
-  '<p><b><span data-mx-spoiler>x<div>hidden</div></span></b></p>',
-  // DOMPurify expect.mjs#99, H5SC 41 and PayloadsAllTheThings xss_alert.txt:302 have this shape.
-  '<ul><li><div><li>a</li></div></li></ul></ol></li>b',
-  '<table><li>x</li></table>',
-  '<table><tr><td>a</td></tr>loose text<tr><td>b</td></tr></table>',
-  '<caption>c</caption><td>cell</td><tr>row</tr>',
-  '<p><table><tr><td>t</td></tr></table></p>',
-  '<a href="https://example.org/">one<a href="https://example.org/">two</a></a>',
+  ...STRUCTURE_VECTORS,
   '<details>text<summary>late summary</summary></details><summary>stray</summary>',
   '<h1><h2>nested heading</h2></h1>',
   '<pre><div>block in pre</div></pre>',
   '<b><blockquote>quote in bold</blockquote></b>',
-  '</div></li></ol></main><h1>outside</h1>',
-  '<li><li><li>deep</li>',
   '<span data-mx-spoiler><table><tr><td>hidden cell</td></tr></table></span>',
-  '<p>a <span data-mx-spoiler><ul><li>hidden item</li></ul></span> b</p>',
   '<font color="#ff0000"><span data-mx-spoiler><p>hidden para</p></span></font>',
 ];
 
