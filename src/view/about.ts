@@ -3,6 +3,7 @@ import { buildPins, type PinView } from './events/pins.js';
 import { buildInfo, type InfoView } from './info.js';
 import { memberNames, membersPage, partialNote, type MembersPage } from './members.js';
 import type { PageMeta } from './page.js';
+import { pageNote, stepPager, type Pager } from './pager.js';
 import { roomMeta, widgetDetails, type RoomContext, type SiteContext, type WidgetDetailView } from './room.js';
 import { buildSpaceChildren, type SpaceChildView } from './space.js';
 import { buildTransparency, type TakedownBudget, type TransparencyView } from './transparency.js';
@@ -21,6 +22,9 @@ export interface MembersPageView {
   meta: PageMeta;
   room: RoomContext;
   page: MembersPage;
+  /** "Page 2 of 3", when there are several. */
+  pageNote: string | undefined;
+  pager: Pager | undefined;
 }
 
 export interface WidgetsPageView {
@@ -66,6 +70,8 @@ export function buildMembersPage(room: RoomContext, site: SiteContext, data: Mem
     }),
     room,
     page,
+    pageNote: pageNote(page.page, page.pages),
+    pager: stepPager({ label: 'Member pages' }, page.prevHref, page.nextHref),
   };
 }
 

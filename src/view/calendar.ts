@@ -3,6 +3,7 @@ import type { Coverage } from '../rooms/search.js';
 import type { RoomContext, SiteContext } from './room.js';
 import { roomMeta } from './room.js';
 import type { PageMeta } from './page.js';
+import { neighbours, stepPager, type Pager } from './pager.js';
 import type { MatrixEvent } from '../matrix/events.js';
 import { dayPath, roomSubPath, threadPath } from './urls.js';
 import { isoTime, utcDateTime } from './events/format.js';
@@ -65,8 +66,7 @@ export interface ThreadsView {
   coverage: string;
   total: number;
   threads: Array<{ href: string; excerpt: string; replies: string; isoTime: string; time: string }>;
-  prevHref: string | undefined;
-  nextHref: string | undefined;
+  pager: Pager | undefined;
 }
 
 export function buildThreadsPage(
@@ -79,8 +79,9 @@ export function buildThreadsPage(
 ): ThreadsView {
   const pages = Math.max(1, Math.ceil(list.total / perPage));
   const at = (p: number): string => roomSubPath(room.ref, 'threads', { page: p > 1 ? p : undefined });
+  const { prevHref, nextHref } = neighbours(page, pages, at);
   return {
-    meta: roomMeta(room, site, { title: `${room.name}: threads${page > 1 ? `, page ${page}` : ''}`, path: at(page), description: `Threads in ${room.name}, by latest activity.`, prev: page > 1 ? at(page - 1) : undefined, next: page < pages ? at(page + 1) : undefined }),
+    meta: roomMeta(room, site, { title: `${room.name}: threads${page > 1 ? `, page ${page}` : ''}`, path: at(page), description: `Threads in ${room.name}, by latest activity.`, prev: prevHref, next: nextHref }),
     room,
     coverage: coverageText(coverage),
     total: list.total,
@@ -94,7 +95,6 @@ export function buildThreadsPage(
         time: utcDateTime(t.latestTs),
       };
     }),
-    prevHref: page > 1 ? at(page - 1) : undefined,
-    nextHref: page < pages ? at(page + 1) : undefined,
+    pager: stepPager({ label: 'Thread pages' }, prevHref, nextHref),
   };
 }

@@ -3,6 +3,7 @@ import type { DayPageData } from '../rooms/days.js';
 import { buildDiscussion, type DiscussionData } from './discussion.js';
 import { dayLabel } from './events/format.js';
 import type { PageMeta } from './page.js';
+import { buildDayNav, neighbours, numberPager, stepPager, type DayNav, type Pager } from './pager.js';
 import { describeRoom, roomMeta, type RoomContext, type SiteContext } from './room.js';
 import { buildTimeline, isVisible, type TimelineView } from './timeline.js';
 import { dayPath } from './urls.js';
@@ -13,15 +14,17 @@ export interface DayPageView {
   room: RoomContext;
   day: string;
   label: string;
-  page: number;
-  pages: number;
+  /** ", page 2 of 3" after the heading's day, when the day has several pages; else empty. */
+  pageOf: string;
   timeline: TimelineView;
-  previousDay: { href: string; label: string } | undefined;
-  nextDay: { href: string; label: string } | undefined;
-  previousPage: string | undefined;
-  nextPage: string | undefined;
-  /** Links to every page of the day, when it has several. */
-  pageLinks: Array<{ href: string; number: number; current: boolean }>;
+  /** Said when the page has no messages, only changes to the room. */
+  empty: boolean;
+  /** The days before and after with messages, above and below the messages. */
+  days: DayNav;
+  /** The numbers of the day's pages, when it has several. */
+  pageNumbers: Pager | undefined;
+  /** Earlier and later on the same day. */
+  pager: Pager | undefined;
   /** schema.org data: the day's first message as the posting, the rest as comments. */
   discussion: DiscussionData | undefined;
 }
@@ -32,8 +35,7 @@ export interface DayEmptyView {
   room: RoomContext;
   day: string;
   label: string;
-  previousDay: { href: string; label: string } | undefined;
-  nextDay: { href: string; label: string } | undefined;
+  days: DayNav;
 }
 
 export function buildEmptyDayPage(room: RoomContext, site: SiteContext, day: string, around: { previousDay: string | undefined; nextDay: string | undefined }): DayEmptyView {
@@ -43,8 +45,7 @@ export function buildEmptyDayPage(room: RoomContext, site: SiteContext, day: str
     room,
     day,
     label: dayLabel(dayNoon(day)),
-    previousDay: dayLink(room.ref, around.previousDay),
-    nextDay: dayLink(room.ref, around.nextDay),
+    days: buildDayNav(room.ref, room.links.latest, around.previousDay, around.nextDay),
   };
 }
 
@@ -61,31 +62,29 @@ export function buildDayPage(room: RoomContext, site: SiteContext, data: DayPage
     dayLinks: false,
   });
   const label = dayLabel(dayNoon(day));
-  const links = dayPageLinks(room.ref, day, data.page, data.pages);
+  const pageOfDay = (n: number): string => dayPath(room.ref, day, n);
+  const { prevHref, nextHref } = neighbours(data.page, data.pages, pageOfDay);
+  const days = buildDayNav(room.ref, room.links.latest, data.previousDay, data.nextDay);
   const bodies = data.events.flatMap((e) => (typeof e.content['body'] === 'string' && isVisible(e, 'main') ? [e.content['body']] : [])).slice(0, 3);
   return {
     meta: roomMeta(room, site, {
       title: `${room.name}: ${label}${data.pages > 1 ? `, page ${data.page}` : ''}`,
       path: dayPath(room.ref, day, data.page),
       description: describeRoom({ ...room, topic: undefined }, bodies),
-      prev: links.previousPage ?? (data.page === 1 ? dayLink(room.ref, data.previousDay)?.href : undefined),
-      next: links.nextPage ?? dayLink(room.ref, data.nextDay)?.href,
+      prev: prevHref ?? (data.page === 1 ? days.previous?.href : undefined),
+      next: nextHref ?? days.next?.href,
     }),
     room,
     day,
     label,
-    page: data.page,
-    pages: data.pages,
+    pageOf: data.pages > 1 ? `, page ${data.page} of ${data.pages}` : '',
     timeline,
-    previousDay: dayLink(room.ref, data.previousDay),
-    nextDay: dayLink(room.ref, data.nextDay),
-    ...links,
+    empty: timeline.count === 0,
+    days,
+    pageNumbers: numberPager('Pages of this day', data.page, data.pages, pageOfDay),
+    pager: stepPager({ label: 'More of this day', prev: 'Earlier on this day', next: 'Later on this day' }, prevHref, nextHref),
     discussion: buildDiscussion({ timeline, publicUrl: site.publicUrl, pagePath: dayPath(room.ref, day, data.page), headline: `${room.name}: ${label}` }),
   };
-}
-
-export function dayLink(ref: string, day: string | undefined): { href: string; label: string } | undefined {
-  return day ? { href: dayPath(ref, day), label: dayLabel(dayNoon(day)) } : undefined;
 }
 
 /** Parses `/date/{yyyy}/{mm}/{dd}` into a real calendar day, or null. */
@@ -94,12 +93,4 @@ export function parseDay(yyyy: unknown, mm: unknown, dd: unknown): string | null
   if (!/^\d{4}$/.test(yyyy) || !/^\d{2}$/.test(mm) || !/^\d{2}$/.test(dd)) return null;
   const day = `${yyyy}-${mm}-${dd}`;
   return isCalendarDay(day) ? day : null;
-}
-
-export function dayPageLinks(ref: string, day: string, page: number, pages: number): Pick<DayPageView, 'previousPage' | 'nextPage' | 'pageLinks'> {
-  return {
-    previousPage: page > 1 ? dayPath(ref, day, page - 1) : undefined,
-    nextPage: page < pages ? dayPath(ref, day, page + 1) : undefined,
-    pageLinks: pages > 1 ? Array.from({ length: pages }, (_, i) => ({ href: dayPath(ref, day, i + 1), number: i + 1, current: i + 1 === page })) : [],
-  };
 }

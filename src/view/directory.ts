@@ -3,7 +3,8 @@ import type { DirectoryPage, DirectoryQuery } from '../rooms/directory.js';
 import type { DirectoryPageData } from '../rooms/directory-page.js';
 import { avatarLetter } from './events/format.js';
 import type { PageMeta } from './page.js';
-import { clip, roomDisplayName } from './text.js';
+import { stepPager, type Pager } from './pager.js';
+import { clip, counted, roomDisplayName } from './text.js';
 import { absoluteUrl, directoryPath, roomPath, thumbnailPath } from './urls.js';
 import { buildWidgets, countWidgets } from './widgets.js';
 
@@ -13,21 +14,27 @@ export interface DirectoryRoomView {
   alias: string | undefined;
   topic: string | undefined;
   memberCount: number;
+  /** "1 member", "12 members". */
+  members: string;
   /** Site-relative thumbnail URL, or undefined when the room has no usable avatar. */
   avatar: string | undefined;
   /** Shown in place of a missing avatar. */
   letter: string;
   isSpace: boolean;
   widgetCount: number | undefined;
+  /** "2 widgets", or undefined when it has none or they are not known. */
+  widgets: string | undefined;
 }
 
 export interface DirectoryView {
   meta: PageMeta;
+  heading: string;
   search: string;
   server: string;
   rooms: DirectoryRoomView[];
-  nextHref: string | undefined;
-  prevHref: string | undefined;
+  /** Said in place of the list when the page has no room. */
+  empty: string | undefined;
+  pager: Pager | undefined;
   /** True when this is not the first page, so "first page" is worth offering. */
   paged: boolean;
   firstHref: string;
@@ -55,16 +62,19 @@ export function buildDirectoryPage(data: DirectoryPageData, ctx: Omit<DirectoryC
 export function buildDirectoryView(page: DirectoryPage, query: DirectoryQuery, ctx: DirectoryContext): DirectoryView {
   const rooms = page.rooms.map((room): DirectoryRoomView => {
     const name = roomDisplayName(room);
+    const widgets = widgetCount(ctx.widgetState?.get(room.roomId), room.roomId);
     return {
       name,
       href: roomPath(room.canonicalAlias ?? room.roomId),
       alias: room.canonicalAlias,
       topic: room.topic ? clip(room.topic, 500) : undefined,
       memberCount: room.memberCount,
+      members: counted(room.memberCount, 'member', 'members'),
       avatar: thumbnailPath(room.avatarUrl, 64, 64, 'crop') ?? undefined,
       letter: avatarLetter(name),
       isSpace: room.roomType === 'm.space',
-      widgetCount: widgetCount(ctx.widgetState?.get(room.roomId), room.roomId),
+      widgetCount: widgets,
+      widgets: widgets ? counted(widgets, 'widget', 'widgets') : undefined,
     };
   });
   const base = { q: query.search, server: query.server };
@@ -88,11 +98,12 @@ export function buildDirectoryView(page: DirectoryPage, query: DirectoryQuery, c
       prev: prevHref,
       next: nextHref,
     },
+    heading: `${searching ? 'Search results' : 'Public rooms'}${query.server ? ` on ${query.server}` : ''}`,
     search: query.search ?? '',
     server: query.server ?? '',
     rooms,
-    nextHref,
-    prevHref,
+    empty: rooms.length > 0 ? undefined : `No readable rooms ${searching ? 'match this search' : 'on this page'}.${nextHref ? ' There may be more on the next page.' : ''}`,
+    pager: stepPager({ label: 'Directory pages' }, prevHref, nextHref),
     paged: Boolean(query.since),
     firstHref: directoryPath(base),
   };

@@ -3,6 +3,7 @@ import { byName, type ListedMember, type MemberList } from '../rooms/members.js'
 import type { PowerLevels } from '../rooms/state.js';
 import { avatarLetter, cleanName } from './events/format.js';
 import { clip } from './text.js';
+import { neighbours } from './pager.js';
 import { roomSubPath, thumbnailPath } from './urls.js';
 
 /** One member in display order. */
@@ -130,8 +131,7 @@ export function membersPage(list: NameOrderedMembers, power: PowerLevels, ref: s
     page: current,
     pages,
     total: whole.total ?? ordered.total,
-    prevHref: current > 1 ? href(current - 1) : undefined,
-    nextHref: current < pages ? href(current + 1) : undefined,
+    ...neighbours(current, pages, href),
   };
 }
 

@@ -2,6 +2,7 @@ import { MARK_END, MARK_START } from '../archive/types.js';
 import type { Coverage, LocatedHit } from '../rooms/search.js';
 import { dayLabel, isoTime, utcDateTime } from './events/format.js';
 import type { PageMeta } from './page.js';
+import { neighbours, stepPager, type Pager } from './pager.js';
 import { escapeHtml, trustHtml, type SafeHtml } from './safe-html.js';
 import { dayPath, eventAnchor, eventLink, roomPath, searchFeedPath, searchPath, type SearchQuery } from './urls.js';
 
@@ -28,10 +29,15 @@ export interface SearchPageView {
   form: SearchForm;
   /** "No messages match", "3 messages match", "More than 1,000 messages match". */
   countText: string | undefined;
+  /** The choices of order, the one asked for selected. */
+  sortOptions: Array<{ value: SearchForm['sort']; label: string; selected: boolean }>;
   results: SearchResultView[];
   page: number;
+  /** The number of the page's first result, for `<ol start>`. */
+  start: number;
   prevHref: string | undefined;
   nextHref: string | undefined;
+  pager: Pager | undefined;
   /** How much the archive holds: "12,345 messages from 40 rooms, complete back to …". */
   coverage: string;
   feedHref: string | undefined;
@@ -92,6 +98,7 @@ export function buildSearchPage(input: SearchPageInput): SearchPageView {
       ? 'No messages match.'
       : `${input.capped ? 'More than ' : ''}${number(input.total)} ${input.total === 1 ? 'message matches' : 'messages match'}${pages > 1 ? `; page ${input.page} of ${input.capped ? 'many' : number(pages)}` : ''}.`;
   const link = (page: number): string => searchPath(room?.ref, form, page);
+  const { prevHref, nextHref } = neighbours(input.page, pages, link);
   return {
     meta: {
       title: `${input.asked ? `“${form.q}”: search` : 'Search'} ${where} · ${input.site.siteName}`,
@@ -115,9 +122,15 @@ export function buildSearchPage(input: SearchPageInput): SearchPageView {
       dayHref: `${dayPath(hit.roomRef, hit.day, hit.dayPage)}#${eventAnchor(hit.eventId)}`,
       permalink: eventLink(hit.roomRef, hit.eventId),
     })),
+    sortOptions: [
+      { value: 'relevance', label: 'Best match', selected: form.sort === 'relevance' },
+      { value: 'new', label: 'Newest first', selected: form.sort === 'new' },
+    ],
     page: input.page,
-    prevHref: input.page > 1 ? link(input.page - 1) : undefined,
-    nextHref: input.page < pages ? link(input.page + 1) : undefined,
+    start: (input.page - 1) * input.pageSize + 1,
+    prevHref,
+    nextHref,
+    pager: stepPager({ label: 'Result pages' }, prevHref, nextHref),
     coverage: coverageText(input.coverage),
     feedHref: input.asked && !room ? searchFeedPath(form) : undefined,
     roomHref: room ? roomPath(room.ref) : undefined,

@@ -6,6 +6,7 @@ import { buildPins, type PinView } from './events/pins.js';
 import { memberNames } from './members.js';
 import { feedAlternate } from './feed.js';
 import type { PageMeta } from './page.js';
+import { stepPager, type Pager } from './pager.js';
 import { describeRoom, roomMeta, type RoomContext, type SiteContext } from './room.js';
 import type { SpaceChildView } from './space.js';
 import { buildTimeline, isVisible, type TimelineView } from './timeline.js';
@@ -16,8 +17,10 @@ export interface TimelinePageView {
   room: RoomContext;
   heading: string;
   timeline: TimelineView;
-  earlierHref: string | undefined;
-  laterHref: string | undefined;
+  /** Above the messages: the way to earlier ones. */
+  pagerTop: Pager | undefined;
+  /** Below the messages: earlier and later ones. */
+  pager: Pager | undefined;
   /** Shown when the page is not the latest one. */
   latestHref: string | undefined;
   note: string | undefined;
@@ -106,8 +109,8 @@ export function buildTimelinePage(input: TimelinePageInput): TimelinePageView {
     room,
     heading: input.heading,
     timeline,
-    earlierHref,
-    laterHref,
+    pagerTop: stepPager({ label: 'Earlier messages', prev: 'Earlier messages' }, earlierHref, undefined),
+    pager: stepPager({ label: 'More messages', prev: 'Earlier messages', next: 'Later messages' }, earlierHref, laterHref),
     latestHref: input.latest ? undefined : room.links.latest,
     note: input.note,
     transparency: input.transparency,

@@ -17,6 +17,7 @@ import { buildInfo } from '../../src/view/info.js';
 import { buildDiscussion } from '../../src/view/discussion.js';
 import { buildRoomContext, describeRoom, roomMeta, widgetDetails, type SiteContext } from '../../src/view/room.js';
 import type { TimelinePageView } from '../../src/view/timeline-page.js';
+import { stepPager } from '../../src/view/pager.js';
 import { buildTimeline, type TimelineView } from '../../src/view/timeline.js';
 import { roomPath, roomSubPath } from '../../src/view/urls.js';
 import { createRenderer } from '../../src/web/render.js';
@@ -88,8 +89,8 @@ function renderBatch(
         room,
         heading: `Messages ${payloads[0]}`,
         timeline,
-        earlierHref: roomPath(room.ref, { before: events[0]?.event_id }),
-        laterHref: roomPath(room.ref, { after: events.at(-1)?.event_id }),
+        pagerTop: stepPager({ label: 'Earlier messages', prev: 'Earlier messages' }, roomPath(room.ref, { before: events[0]?.event_id }), undefined),
+        pager: stepPager({ label: 'More messages' }, roomPath(room.ref, { before: events[0]?.event_id }), roomPath(room.ref, { after: events.at(-1)?.event_id })),
         latestHref: room.links.latest,
         // Pins made of the hostile messages too.
         pins: buildPins(events.slice(0, 3).map((e) => e.event_id), events, (userId) => userId, room.ref),
