@@ -24,6 +24,8 @@ export interface PostingPart {
 }
 
 export interface DiscussionData extends PostingPart {
+  /** The schema.org types of the posting, its comments and their authors, for `itemtype`. */
+  types: { posting: typeof POSTING_TYPE; comment: typeof COMMENT_TYPE; person: typeof PERSON_TYPE };
   headline: string;
   /** Absolute URL of the page that shows the whole discussion. */
   pageUrl: string;
@@ -59,6 +61,7 @@ export function buildDiscussion(input: { timeline: TimelineView; publicUrl: stri
   const root = part(first, input.publicUrl, ROOT_TEXT);
   return {
     ...root,
+    types: { posting: POSTING_TYPE, comment: COMMENT_TYPE, person: PERSON_TYPE },
     headline: clip(input.headline ?? (root.text || 'A message'), 110),
     pageUrl: absoluteUrl(input.publicUrl, input.pagePath),
     comments: rest.slice(0, MAX_COMMENTS).map((event) => part(event, input.publicUrl, COMMENT_TEXT)),

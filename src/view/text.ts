@@ -55,11 +55,11 @@ export function bodyText(body: MessageBody): string {
       return htmlToText(body.html);
     case 'image':
     case 'sticker':
-      return body.caption ? htmlToText(body.caption) : `${MEDIA_LABELS[body.type]}: ${body.alt || body.name}`;
+      return body.caption ? htmlToText(body.caption) : `${body.label}: ${body.alt || body.name}`;
     case 'file':
     case 'audio':
     case 'video':
-      return body.caption ? htmlToText(body.caption) : `${MEDIA_LABELS[body.type]}: ${body.name}`;
+      return body.caption ? htmlToText(body.caption) : `${body.label}: ${body.name}`;
     case 'location':
       return `Location: ${body.description}`;
     case 'invalid':

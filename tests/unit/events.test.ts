@@ -157,7 +157,7 @@ describe('reactions', () => {
       ev({ type: 'm.reaction', sender, content: { 'm.relates_to': { rel_type: 'm.annotation', event_id: message.event_id, key } } });
     const long = 'x'.repeat(100);
     const reactions = only([message, react(ALICE, '👍'), react(ALICE, '👍'), react(BOB, 'ok\u202e'), react(BOB, long), react(BOB, 7), react(ALICE, 'ok')]).reactions;
-    expect(reactions[0]).toEqual({ key: 'ok', count: 2, senders: [BOB, ALICE] });
+    expect(reactions[0]).toEqual({ key: 'ok', count: 2, senders: [BOB, ALICE], title: `${BOB}, ${ALICE}` });
     expect(reactions[1]).toMatchObject({ key: '👍', count: 1 });
     expect(Array.from(reactions[2]!.key)).toHaveLength(40);
     expect(reactions).toHaveLength(3);
@@ -234,7 +234,7 @@ describe('state sentences', () => {
     expect(view.kind === 'state' && view.sentence).toEqual([
       { text: 'This room has been replaced' },
       { text: ': ' },
-      { link: '/room/!new:example.org', text: 'go to the new room' },
+      { link: '/room/!new:example.org', text: 'go to the new room', external: false },
       { text: ' (“Moved”)' },
     ]);
     const bad = only([state('m.room.tombstone', { replacement_room: 'javascript:x' })]);
@@ -263,7 +263,7 @@ describe('state sentences', () => {
     expect(added.kind === 'state' && added.sentence).toEqual([
       { name: 'Alice' },
       { text: ' added the widget ' },
-      { link: 'https://meet.example.org/Abc', text: 'Standup' },
+      { link: 'https://meet.example.org/Abc', text: 'Standup', external: true },
       { text: ' (Jitsi video call)' },
     ]);
     const removed = ev({ type: 'im.vector.modular.widgets', state_key: 'w1', content: {}, unsigned: { prev_content: jitsi } });

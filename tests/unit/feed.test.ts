@@ -81,7 +81,7 @@ describe('text of bodies', () => {
   });
 
   it('names media by kind', () => {
-    expect(bodyText({ type: 'file', href: '/x', name: 'report.pdf', size: null, duration: null, mimetype: null, player: null, caption: null })).toBe('File: report.pdf');
+    expect(bodyText({ type: 'file', label: 'File', href: '/x', name: 'report.pdf', size: null, duration: null, mimetype: null, player: null, caption: null })).toBe('File: report.pdf');
     expect(bodyText({ type: 'location', description: 'Paris', geoUri: null, mapHref: null })).toBe('Location: Paris');
   });
 });

@@ -90,6 +90,8 @@ function message(id: string, name: string, ts: number, html: string): EventView 
     highlighted: false,
     reactions: [],
     thread: null,
+    classes: 'event ev-message msg-text',
+    footer: null,
     kind: 'message',
     body: { type: 'text', html: trustHtml(html) },
     edited: false,

@@ -174,21 +174,23 @@ describe('the lobby page, as the main timeline', () => {
     expect(find(view, IDS.threadRoot).thread).toEqual({
       count: 3,
       href: '/room/lobby:localhost/thread/%24p0D0OJgMvMfVa4c_4wp3Lzt7Oee676hDNLESWuXQdvU',
+      label: '3 replies in thread',
     });
     expect(find(view, IDS.text).thread).toBeNull();
   });
 
   it('counts reactions per key, most first, with the senders’ names at the time', () => {
     expect(find(view, IDS.formatted).reactions).toEqual([
-      { key: '👍', count: 3, senders: ['Alice Liddell', 'Carol Danvers', 'Dave Lister'] },
-      { key: '🎉', count: 1, senders: ['Dave Lister'] },
+      { key: '👍', count: 3, senders: ['Alice Liddell', 'Carol Danvers', 'Dave Lister'], title: 'Alice Liddell, Carol Danvers, Dave Lister' },
+      { key: '🎉', count: 1, senders: ['Dave Lister'], title: 'Dave Lister' },
     ]);
-    expect(find(view, IDS.text).reactions).toEqual([{ key: '❤️', count: 1, senders: ['Bob Builder'] }]);
+    expect(find(view, IDS.text).reactions).toEqual([{ key: '❤️', count: 1, senders: ['Bob Builder'], title: 'Bob Builder' }]);
   });
 
   it('shows an image as a thumbnail fitted to 320x240, linked to the file, with size and dimensions', () => {
     expect(message(view, IDS.image).body).toEqual({
       type: 'image',
+      label: 'Image',
       image: { src: '/media/thumbnail/localhost/vdPrNrThlJrXGtVRHMVCaufO?width=64&height=48&method=scale', width: 64, height: 48 },
       alt: 'sunset.png',
       href: '/media/download/localhost/xczWekUOwLyGAAMUWNsNWzWu/sunset.png',

@@ -18,7 +18,8 @@ import { parsePoll, pollOf, pollView, POLL_END_TYPES, POLL_START_TYPES, textFall
 import type { ProfileHistory } from './profiles.js';
 import { isThreadReply, type Relations } from './relations.js';
 import { stateSentence } from './state-sentences.js';
-import type { EventCommon, EventView, SentencePart } from './types.js';
+import { counted } from '../text.js';
+import type { EventCommon, EventFooter, EventView, SentencePart } from './types.js';
 
 export interface EventContext {
   roomId: string;
@@ -46,13 +47,31 @@ function common(event: MatrixEvent, ctx: EventContext): EventCommon {
     isoTime: isoTime(event.origin_server_ts),
     time: timeLabel(event.origin_server_ts),
     highlighted: ctx.highlight !== undefined && ctx.highlight === event.event_id,
-    reactions: relations.reactions(event.event_id).map(({ key, reactions }) => ({
-      key,
-      count: reactions.length,
-      senders: reactions.map((reaction) => profiles.name(reaction.sender, reaction)),
-    })),
-    thread: threadCount > 0 && isEventId(event.event_id) ? { count: threadCount, href: threadPath(roomRef, event.event_id) } : null,
+    reactions: relations.reactions(event.event_id).map(({ key, reactions }) => {
+      const senders = reactions.map((reaction) => profiles.name(reaction.sender, reaction));
+      return { key, count: reactions.length, senders, title: senders.join(', ') };
+    }),
+    thread:
+      threadCount > 0 && isEventId(event.event_id)
+        ? { count: threadCount, href: threadPath(roomRef, event.event_id), label: `${counted(threadCount, 'reply', 'replies')} in thread` }
+        : null,
+    // Decided once the kind is known (presented()).
+    classes: '',
+    footer: null,
   };
+}
+
+/**
+ * What the template decides nothing about: the block's classes, and the footer line (edited
+ * for messages and polls, reactions, the thread, and the day link for all but sentences).
+ */
+function presented(view: EventView): EventView {
+  const classes = `event ev-${view.kind}${view.kind === 'message' ? ` msg-${view.body.type}` : ''}${view.highlighted ? ' highlighted' : ''}`;
+  const edited = (view.kind === 'message' || view.kind === 'poll') && view.edited;
+  const dayHref = view.kind === 'state' ? null : view.dayHref;
+  const footer: EventFooter | null =
+    edited || view.reactions.length > 0 || view.thread !== null || dayHref !== null ? { edited, reactions: view.reactions.length > 0 ? view.reactions : null, thread: view.thread, dayHref } : null;
+  return { ...view, classes, footer };
 }
 
 function unknownView(base: EventCommon, event: MatrixEvent): EventView {
@@ -67,13 +86,17 @@ function sentenceOf(event: MatrixEvent, ctx: EventContext): SentencePart[] | nul
   if (told) return told;
   if (POLL_END_TYPES.has(event.type)) {
     const poll = pollOf(event, ctx.relations);
-    const target = poll ? { link: eventLink(ctx.roomRef, poll.start.event_id), text: `“${poll.poll.question}”` } : { text: 'a poll' };
+    const target = poll ? { link: eventLink(ctx.roomRef, poll.start.event_id), text: `“${poll.poll.question}”`, external: false } : { text: 'a poll' };
     return [{ text: ' ended the poll ' }, target];
   }
   return null;
 }
 
 export function eventView(event: MatrixEvent, ctx: EventContext): EventView {
+  return presented(describe(event, ctx));
+}
+
+function describe(event: MatrixEvent, ctx: EventContext): EventView {
   const base = common(event, ctx);
   const { relations, profiles } = ctx;
   const redaction = relations.redaction(event);
@@ -81,7 +104,7 @@ export function eventView(event: MatrixEvent, ctx: EventContext): EventView {
   if (redaction && !(isState && SENTENCE_SURVIVES_REDACTION.has(event.type))) {
     const bySender = redaction.sender === event.sender;
     const by = redaction.sender === null || bySender ? null : profiles.name(redaction.sender);
-    return { ...base, kind: 'redacted', by, bySender, reason: redaction.reason, state: isState };
+    return { ...base, kind: 'redacted', by, bySender, reason: redaction.reason, state: isState, label: isState ? 'Event deleted' : 'Message deleted' };
   }
   const told = sentenceOf(event, ctx);
   if (told) return { ...base, kind: 'state', sentence: [{ name: profiles.name(event.sender, event) }, ...told] };
@@ -113,7 +136,7 @@ export function eventView(event: MatrixEvent, ctx: EventContext): EventView {
 
 /** The last resort for an event whose view could not be built: a neutral line, never an error page. */
 export function fallbackView(event: MatrixEvent, ctx: EventContext): EventView {
-  return {
+  return presented({
     id: event.event_id,
     anchor: eventAnchor(event.event_id),
     permalink: eventPlace(ctx.roomRef, event.event_id, utcDay(event.origin_server_ts)),
@@ -126,8 +149,10 @@ export function fallbackView(event: MatrixEvent, ctx: EventContext): EventView {
     highlighted: ctx.highlight === event.event_id,
     reactions: [],
     thread: null,
+    classes: '',
+    footer: null,
     kind: 'unknown',
     description: 'sent an event that cannot be shown',
     count: 1,
-  };
+  });
 }

@@ -6,6 +6,7 @@
 import { isRecord } from '../../matrix/events.js';
 import { renderPlainBody, sanitizeFormattedBody } from '../html.js';
 import type { SafeHtml } from '../safe-html.js';
+import { MEDIA_LABELS } from '../text.js';
 import { downloadPath, parseMxc, thumbnailPath } from '../urls.js';
 import { cleanLine, humanDuration, humanSize, pixels } from './format.js';
 import type { ImageView, MessageBody } from './types.js';
@@ -85,6 +86,7 @@ export function imageBody(content: Content, type: 'image' | 'sticker'): MessageB
   const image: ImageView | null = src === null ? null : { src, width: box.width, height: box.height };
   return {
     type,
+    label: MEDIA_LABELS[type],
     image,
     alt: cleanLine(content['body'], MAX_ALT) ?? '',
     href: downloadPath(url, name)!,
@@ -109,12 +111,13 @@ export function fileBody(content: Content, type: 'file' | 'audio' | 'video'): Me
   const playable = type !== 'file' && mimetype !== null && PLAYABLE_TYPES.has(mimetype) && mimetype.startsWith(`${type}/`);
   return {
     type,
+    label: MEDIA_LABELS[type],
     href,
     name,
     size: humanSize(info['size']),
     duration: type === 'file' ? null : humanDuration(info['duration']),
     mimetype,
-    player: playable ? { src: href, type: mimetype } : null,
+    player: playable ? { src: href, type: mimetype, audio: type === 'audio' } : null,
     caption: caption(content),
   };
 }

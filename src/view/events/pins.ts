@@ -31,7 +31,7 @@ export function pinChangeIds(event: MatrixEvent): string[] {
 function describe(id: string, relations: Relations, roomRef: string): SentencePart {
   const target = relations.get(id);
   const label = !target ? 'a message' : relations.isRedacted(target) ? 'a deleted message' : `“${excerptOf(target, relations, PIN_EXCERPT)}”`;
-  return { link: eventLink(roomRef, id), text: label };
+  return { link: eventLink(roomRef, id), text: label, external: false };
 }
 
 function listed(ids: string[], relations: Relations, roomRef: string): SentencePart[] {

@@ -23,7 +23,7 @@ const prevOf = (event: MatrixEvent): Content => {
 const ROOM_ID = /^![^\s/?#]{1,255}$/;
 
 function roomLink(roomId: unknown, label: string): SentencePart {
-  return typeof roomId === 'string' && ROOM_ID.test(roomId) ? { link: roomPath(roomId), text: label } : text(label);
+  return typeof roomId === 'string' && ROOM_ID.test(roomId) ? { link: roomPath(roomId), text: label, external: false } : text(label);
 }
 
 function nameChange(event: MatrixEvent, field: 'name' | 'topic', what: string, max: number): SentencePart[] {
@@ -126,7 +126,7 @@ function canonicalAlias(event: MatrixEvent): SentencePart[] {
 function widget(event: MatrixEvent, roomId: string): SentencePart[] {
   const change = describeWidgetEvent(event, roomId);
   if (!change) return [text(' changed a widget')];
-  const widgetName: SentencePart = change.widget?.href ? { link: change.widget.href, text: change.name } : name(change.name);
+  const widgetName: SentencePart = change.widget?.href ? { link: change.widget.href, text: change.name, external: !change.widget.href.startsWith('/') } : name(change.name);
   const kind = change.kindLabel ? ` (${change.kindLabel})` : '';
   return [text(` ${change.action} the widget `), widgetName, text(kind)];
 }

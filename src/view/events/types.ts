@@ -15,19 +15,34 @@ export interface SenderView {
   letter: string;
 }
 
-/** One piece of a sentence: the template prints text, names in bold, code as `<code>`, links as `<a>`. */
-export type SentencePart = { text: string } | { name: string } | { code: string } | { link: string; text: string };
+/**
+ * One piece of a sentence: the template prints text, names in bold, code as `<code>`, links as
+ * `<a>` (`external` ones, to another site, with `rel="nofollow noopener"`).
+ */
+export type SentencePart = { text: string } | { name: string } | { code: string } | { link: string; text: string; external: boolean };
 
 export interface ReactionView {
   key: string;
   count: number;
   /** Names of the senders, in the order they reacted. */
   senders: string[];
+  /** The same names as one line, for the reaction's title. */
+  title: string;
 }
 
 export interface ThreadView {
   count: number;
   href: string;
+  /** "1 reply in thread", "3 replies in thread". */
+  label: string;
+}
+
+/** The line under an event; each part is shown when set. */
+export interface EventFooter {
+  edited: boolean;
+  reactions: ReactionView[] | null;
+  thread: ThreadView | null;
+  dayHref: string | null;
 }
 
 export type ReplyView =
@@ -45,6 +60,8 @@ export type MessageBody =
   | { type: 'text' | 'notice' | 'emote'; html: SafeHtml }
   | {
       type: 'image' | 'sticker';
+      /** "Image" or "Sticker" (view/text.ts MEDIA_LABELS). */
+      label: string;
       /** The thumbnail, or null when the server gave no usable one (then only a link). */
       image: ImageView | null;
       alt: string;
@@ -58,13 +75,15 @@ export type MessageBody =
     }
   | {
       type: 'file' | 'audio' | 'video';
+      /** "File", "Audio" or "Video". */
+      label: string;
       href: string;
       name: string;
       size: string | null;
       duration: string | null;
       mimetype: string | null;
       /** For audio and video a browser can play: `<audio controls>`/`<video controls>` of this source. */
-      player: { src: string; type: string } | null;
+      player: { src: string; type: string; /** `<audio>`, else `<video>`. */ audio: boolean } | null;
       caption: SafeHtml | null;
     }
   | {
@@ -95,6 +114,10 @@ export interface EventCommon {
   highlighted: boolean;
   reactions: ReactionView[];
   thread: ThreadView | null;
+  /** The classes of the event's block: its kind, a message's type, whether it is highlighted. */
+  classes: string;
+  /** The line under the event, or null when it has nothing to say there. */
+  footer: EventFooter | null;
 }
 
 export type EventView =
@@ -107,6 +130,8 @@ export type EventView =
       reason: string | null;
       /** True for state events ("Event deleted"). */
       state: boolean;
+      /** "Message deleted" or "Event deleted". */
+      label: string;
     })
   | (EventCommon & { kind: 'encrypted' })
   /** A state change or a call, as a sentence that begins with the sender's name. */
