@@ -15,7 +15,9 @@ export interface InfoPageView {
   info: InfoView;
   transparency: TransparencyView;
   pins: PinView[];
+  hasPins: boolean;
   children: SpaceChildView[];
+  hasChildren: boolean;
 }
 
 export interface MembersPageView {
@@ -38,6 +40,8 @@ export interface WidgetsPageView {
 export function buildInfoPage(room: RoomContext, site: SiteContext, data: InfoData, budget: TakedownBudget): InfoPageView {
   const list = data.members;
   const names = memberNames(data.profiles);
+  const pins = buildPins(data.pinned, [...data.snapshot.timeline, ...data.pinTargets], (userId) => names.get(userId) ?? userId, room.ref);
+  const children = room.isSpace ? buildSpaceChildren(data.children) : [];
   const membership = { joinedCount: list?.joinedCount, servers: data.servers, serverCount: data.serverCount, listedOf: list && !list.complete ? list.members.length : undefined };
   return {
     meta: roomMeta(room, site, {
@@ -49,8 +53,10 @@ export function buildInfoPage(room: RoomContext, site: SiteContext, data: InfoDa
     room,
     info: buildInfo(data.snapshot.state, names, membership),
     transparency: buildTransparency(data.snapshot.state, { ref: room.ref, published: !room.unlisted, indexing: site.indexing, budget, names }),
-    pins: buildPins(data.pinned, [...data.snapshot.timeline, ...data.pinTargets], (userId) => names.get(userId) ?? userId, room.ref),
-    children: room.isSpace ? buildSpaceChildren(data.children) : [],
+    pins,
+    hasPins: pins.length > 0,
+    children,
+    hasChildren: children.length > 0,
   };
 }
 

@@ -24,6 +24,8 @@ export interface CalendarView {
   meta: PageMeta;
   room: RoomContext;
   coverage: string;
+  /** The archive holds no message of the room. */
+  empty: boolean;
   years: Array<{ year: string; total: number; months: Array<{ id: string; name: string; total: number; days: CalendarDay[] }> }>;
 }
 
@@ -56,6 +58,7 @@ export function buildCalendarPage(room: RoomContext, site: SiteContext, counts: 
     meta: { ...roomMeta(room, site, { title: `${room.name}: calendar`, path: room.links.calendar, description: `Every day with messages in ${room.name}, by year and month.` }) },
     room,
     coverage: coverageText(coverage),
+    empty: years.size === 0,
     years: [...years.values()],
   };
 }
@@ -65,6 +68,8 @@ export interface ThreadsView {
   room: RoomContext;
   coverage: string;
   total: number;
+  /** The archive holds no thread of the room. */
+  empty: boolean;
   threads: Array<{ href: string; excerpt: string; replies: string; isoTime: string; time: string }>;
   pager: Pager | undefined;
 }
@@ -85,6 +90,7 @@ export function buildThreadsPage(
     room,
     coverage: coverageText(coverage),
     total: list.total,
+    empty: list.threads.length === 0,
     threads: list.threads.map((t) => {
       const body = t.root && typeof t.root.content['body'] === 'string' ? t.root.content['body'] : '';
       return {

@@ -17,11 +17,17 @@ export interface PowerRow {
 export interface InfoView {
   rows: InfoRow[];
   aliases: string[];
+  /** The room has more than one address: they are listed. */
+  listAliases: boolean;
   servers: string[];
   serversMore: number;
+  /** "a.org, b.org and 3 more", or undefined when none is known. */
+  serversLine: string | undefined;
   /** Said when the servers are those of the first members only (the room is too big to list). */
   serversNote: string | undefined;
-  userLevels: Array<{ userId: string; name: string; level: number }>;
+  /** `label`: the name, with the user ID after it when they differ. */
+  userLevels: Array<{ userId: string; name: string; level: number; label: string }>;
+  hasUserLevels: boolean;
   actionLevels: PowerRow[];
   creatorsNote: string | undefined;
 }
@@ -82,7 +88,10 @@ export function buildInfo(state: RoomState, names: ReadonlyMap<string, string>, 
 
   const pl = state.powerLevels;
   const userLevels = Object.entries(pl.users)
-    .map(([userId, level]) => ({ userId, name: cleanName(names.get(userId)) ?? userId, level }))
+    .map(([userId, level]) => {
+      const name = cleanName(names.get(userId)) ?? userId;
+      return { userId, name, level, label: name !== userId ? `${name} (${userId})` : name };
+    })
     .sort((a, b) => b.level - a.level || a.userId.localeCompare(b.userId));
   const actionLevels: PowerRow[] = [
     { label: 'Default level of new members', level: pl.usersDefault },
@@ -98,16 +107,21 @@ export function buildInfo(state: RoomState, names: ReadonlyMap<string, string>, 
       .map(([type, level]) => ({ label: `Send ${type}`, level })),
   ];
   const aliases = [state.canonicalAlias, ...state.altAliases].filter((a): a is string => Boolean(a));
+  const servers = membership.servers.slice(0, 50);
+  const serversMore = Math.max(0, Math.max(membership.serverCount ?? 0, membership.servers.length) - 50);
   return {
     rows,
     aliases: [...new Set(aliases)],
-    servers: membership.servers.slice(0, 50),
-    serversMore: Math.max(0, Math.max(membership.serverCount ?? 0, membership.servers.length) - 50),
+    listAliases: new Set(aliases).size > 1,
+    servers,
+    serversMore,
+    serversLine: servers.length === 0 ? undefined : `${servers.join(', ')}${serversMore > 0 ? ` and ${serversMore} more` : ''}`,
     serversNote:
       membership.listedOf !== undefined
         ? `These are the servers of the first ${membership.listedOf.toLocaleString('en-US')} members only: the room is too big to list them all.`
         : undefined,
     userLevels,
+    hasUserLevels: userLevels.length > 0,
     actionLevels,
     creatorsNote: creatorsRule(state.roomVersion)
       ? 'In this room version the room’s creators have unlimited power and are not listed with a level.'

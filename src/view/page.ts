@@ -15,3 +15,14 @@ export interface PageMeta {
   /** Feeds offered with rel="alternate". */
   alternates?: Array<{ href: string; type: string; title: string }>;
 }
+
+/** The layout's head, decided: the robots line, and the feeds (none when unset). */
+export interface PageHead extends PageMeta {
+  /** `noindex, follow` or `noindex, nofollow`; undefined for an indexable page. */
+  robots: string | undefined;
+  alternates: Array<{ href: string; type: string; title: string }>;
+}
+
+export function pageHead(meta: PageMeta): PageHead {
+  return { ...meta, robots: meta.noindex ? `noindex, ${meta.follow ? 'follow' : 'nofollow'}` : undefined, alternates: meta.alternates ?? [] };
+}

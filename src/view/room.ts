@@ -20,6 +20,9 @@ export interface RoomContext {
   joinHref: string;
   links: { latest: string; info: string; members: string; widgets: string; calendar: string; threads: string; search: string };
   widgets: WidgetView[];
+  hasWidgets: boolean;
+  /** "Widgets (2)", the header's link to them. */
+  widgetsLabel: string;
   isSpace: boolean;
   /** `href` is undefined when the new room's ID is malformed. */
   tombstone: { href: string | undefined; body: string | undefined } | undefined;
@@ -43,6 +46,7 @@ export function buildRoomContext(snapshot: RoomSnapshot, published: boolean): Ro
   const { state } = snapshot;
   const ref = roomRef(state);
   const name = roomDisplayName(state);
+  const widgets = buildWidgets(state.widgetEvents, state.roomId);
   return {
     ref,
     roomId: state.roomId,
@@ -61,7 +65,9 @@ export function buildRoomContext(snapshot: RoomSnapshot, published: boolean): Ro
       threads: roomSubPath(ref, 'threads'),
       search: roomSubPath(ref, 'search'),
     },
-    widgets: buildWidgets(state.widgetEvents, state.roomId),
+    widgets,
+    hasWidgets: widgets.length > 0,
+    widgetsLabel: `Widgets (${widgets.length})`,
     isSpace: state.roomType === 'm.space',
     tombstone: state.tombstone ? { href: roomLink(state.tombstone.replacementRoom), body: state.tombstone.body } : undefined,
     outdated: snapshot.outdatedSince !== undefined,

@@ -32,6 +32,7 @@ export interface SearchPageView {
   /** The choices of order, the one asked for selected. */
   sortOptions: Array<{ value: SearchForm['sort']; label: string; selected: boolean }>;
   results: SearchResultView[];
+  hasResults: boolean;
   page: number;
   /** The number of the page's first result, for `<ol start>`. */
   start: number;
@@ -111,6 +112,7 @@ export function buildSearchPage(input: SearchPageInput): SearchPageView {
     action,
     form,
     countText,
+    hasResults: input.hits.length > 0,
     results: input.hits.map((hit) => ({
       roomLabel: hit.roomRef,
       roomHref: roomPath(hit.roomRef),

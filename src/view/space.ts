@@ -1,6 +1,6 @@
 import type { HierarchyRoom } from '../matrix/rooms.js';
 import { avatarLetter } from './events/format.js';
-import { clip, roomDisplayName } from './text.js';
+import { clip, counted, roomDisplayName } from './text.js';
 import { roomPath, thumbnailPath } from './urls.js';
 
 export interface SpaceChildView {
@@ -8,6 +8,8 @@ export interface SpaceChildView {
   href: string | undefined;
   topic: string | undefined;
   memberCount: number;
+  /** "1 member", "12 members". */
+  members: string;
   avatar: string | undefined;
   letter: string;
   isSpace: boolean;
@@ -23,6 +25,7 @@ export function buildSpaceChildren(rooms: readonly HierarchyRoom[]): SpaceChildV
       href: room.worldReadable ? roomPath(room.canonicalAlias ?? room.roomId) : undefined,
       topic: room.topic ? clip(room.topic, 300) : undefined,
       memberCount: room.memberCount,
+      members: counted(room.memberCount, 'member', 'members'),
       avatar: thumbnailPath(room.avatarUrl, 48, 48, 'crop') ?? undefined,
       letter: avatarLetter(name),
       isSpace: room.roomType === 'm.space',

@@ -24,10 +24,14 @@ export interface TimelinePageView {
   /** Shown when the page is not the latest one. */
   latestHref: string | undefined;
   note: string | undefined;
+  /** Said when the page shows no message. */
+  empty: boolean;
   /** A space's child rooms, shown beside its timeline. */
   children: SpaceChildView[];
+  hasChildren: boolean;
   /** The room's pinned messages, newest pin first (the latest page only; else empty). */
   pins: PinView[];
+  hasPins: boolean;
   /** Why the room is readable here, as one line (the latest page only). */
   transparency: TransparencyView | undefined;
   /** schema.org DiscussionForumPosting data (thread pages), printed as microdata. */
@@ -114,7 +118,10 @@ export function buildTimelinePage(input: TimelinePageInput): TimelinePageView {
     latestHref: input.latest ? undefined : room.links.latest,
     note: input.note,
     transparency: input.transparency,
+    empty: timeline.count === 0,
     children: input.children,
+    hasChildren: input.children.length > 0,
     pins,
+    hasPins: pins.length > 0,
   };
 }

@@ -1,6 +1,7 @@
 import { Eta } from 'eta';
 import type { Response } from 'express';
 import { templatesDir } from '../paths.js';
+import { pageHead } from '../view/page.js';
 import type { Views } from '../view/views.js';
 
 export interface SiteInfo {
@@ -27,7 +28,7 @@ export function createRenderer(site: SiteInfo, production: boolean): Renderer {
   return {
     site,
     render(name, view) {
-      return eta.render(`./${name}`, { view, meta: view.meta, site });
+      return eta.render(`./${name}`, { view, meta: pageHead(view.meta), site });
     },
   };
 }

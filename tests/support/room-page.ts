@@ -49,8 +49,11 @@ export function renderRoomPage(
     latestHref: undefined,
     transparency: undefined,
     note: undefined,
+    empty: timeline.count === 0,
     children: [],
+    hasChildren: false,
     pins: [],
+    hasPins: false,
   };
   return { html: renderer.render('room', view), timeline };
 }

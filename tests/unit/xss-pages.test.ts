@@ -94,15 +94,18 @@ function renderBatch(
         latestHref: room.links.latest,
         // Pins made of the hostile messages too.
         pins: buildPins(events.slice(0, 3).map((e) => e.event_id), events, (userId) => userId, room.ref),
+        hasPins: true,
         note: payloads[1],
         transparency: buildTransparency(snapshot.state, { ref: room.ref, published, indexing: true, budget }),
+        empty: timeline.count === 0,
         children: [],
+        hasChildren: false,
       };
       pages.push({ name: `room ${mode} published=${published}`, html: renderer.render('room', view), timeline });
     }
     const names = new Map(members.map((m) => [m.state_key ?? '', cleanName(m.content['displayname']) ?? m.state_key ?? '']));
     const about = { meta: roomMeta(room, site, { title: room.name, path: roomSubPath(room.ref, 'info'), description: describeRoom(room, []) }), room };
-    const infoView = { ...about, transparency: buildTransparency(snapshot.state, { ref: room.ref, published, indexing: true, budget, names }), info: buildInfo(snapshot.state, names, { joinedCount: members.length, servers: [], listedOf: undefined }), children: [], pins: buildPins(events.slice(-3).map((e) => e.event_id), events, (userId) => names.get(userId) ?? userId, room.ref) };
+    const infoView = { ...about, transparency: buildTransparency(snapshot.state, { ref: room.ref, published, indexing: true, budget, names }), info: buildInfo(snapshot.state, names, { joinedCount: members.length, servers: [], listedOf: undefined }), children: [], hasChildren: false, pins: buildPins(events.slice(-3).map((e) => e.event_id), events, (userId) => names.get(userId) ?? userId, room.ref), hasPins: true };
     pages.push({ name: `info published=${published}`, html: renderer.render('info', infoView) });
     const widgetsView = { ...about, widgets: widgetDetails(room.widgets), latestHref: roomPath(room.ref) };
     pages.push({ name: `widgets published=${published}`, html: renderer.render('widgets', widgetsView) });
