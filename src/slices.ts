@@ -9,9 +9,23 @@
  * machine or a GC pause lengthens a slice after the check. */
 export const SLICE_MS = 8;
 
-/** Lets I/O callbacks and other requests run (setImmediate: after the poll phase). */
+const waiting: Array<() => void> = [];
+
+function releaseOne(): void {
+  waiting.shift()?.();
+  if (waiting.length > 0) setImmediate(releaseOne);
+}
+
+/**
+ * Waits for a turn of the event loop of its own: the waiters go on one per turn, in order,
+ * and each turn's poll phase (new requests, a cached page's answer) comes between two of
+ * them. With a plain setImmediate every waiter would go on in the same turn, one after the
+ * other, and many big jobs at once would hold the loop as long as one job made of all of them.
+ */
 export function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    if (waiting.push(resolve) === 1) setImmediate(releaseOne);
+  });
 }
 
 /** Counts time since the last yield; `due()` is cheap enough to call every few items. */

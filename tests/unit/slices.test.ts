@@ -7,7 +7,7 @@ import type { MatrixEvent } from '../../src/matrix/events.js';
 import { readArray } from '../../src/matrix/json-array-stream.js';
 import { byName, topServers } from '../../src/rooms/members.js';
 import { parsePowerLevels } from '../../src/rooms/state.js';
-import { forEachInSlices, Slicer, sortInSlices } from '../../src/slices.js';
+import { forEachInSlices, Slicer, sortInSlices, yieldToLoop } from '../../src/slices.js';
 import { orderedMembers, roleLabel, type MemberEntry } from '../../src/view/members.js';
 import { nameOrdered } from '../support/member-list.js';
 
@@ -118,5 +118,16 @@ describe('topServers', () => {
     const full = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([s]) => s);
     expect(await topServers(counts, 100)).toEqual(full.slice(0, 100));
     expect(await topServers(new Map([['a', 1]]), 100)).toEqual(['a']);
+  });
+});
+
+describe('yieldToLoop', () => {
+  it('lets its waiters go on one per turn of the loop, in order, with other work between them', async () => {
+    const order: string[] = [];
+    const waiters = [yieldToLoop().then(() => order.push('first')), yieldToLoop().then(() => order.push('second'))];
+    setImmediate(() => order.push('other'));
+    await Promise.all(waiters);
+    // A plain setImmediate per waiter would give first, second, other.
+    expect(order).toEqual(['first', 'other', 'second']);
   });
 });
