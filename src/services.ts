@@ -96,16 +96,19 @@ export function createServices(config: Config, log: Logger, production: boolean)
           onError: (error, roomId) => log.warn({ err: error, roomId }, 'backfill call failed'),
         })
       : undefined;
-  const archivePages = archive
-    ? new ArchivePages(archive, {
-        listedRooms,
-        dayPageSize: config.timelinePageSize,
-        isVisible: timelineRules.isVisible,
-        freshnessMs: config.freshnessMs,
-        backfilled: () => (backfill ? { done: backfill.progress.roomsDone, known: backfill.progress.roomsKnown } : undefined),
-      })
-    : undefined;
+  const archivePages = archive ? createArchivePages(archive, listedRooms, config, backfill) : undefined;
   return { config, log, renderer, client, ...room, media, session, upstreamListeners, assets, archive, archivePages, backfill };
+}
+
+/** The loader of the archive's pages (search, calendar, threads); `backfill` for the directory search's coverage line. */
+export function createArchivePages(archive: Archive, listedRooms: ListedRooms, config: Pick<Config, 'timelinePageSize' | 'freshnessMs'>, backfill?: Pick<Backfill, 'progress'>): ArchivePages {
+  return new ArchivePages(archive, {
+    listedRooms,
+    dayPageSize: config.timelinePageSize,
+    isVisible: timelineRules.isVisible,
+    freshnessMs: config.freshnessMs,
+    backfilled: () => (backfill ? { done: backfill.progress.roomsDone, known: backfill.progress.roomsKnown } : undefined),
+  });
 }
 
 /**

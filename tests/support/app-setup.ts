@@ -16,7 +16,11 @@ import { Session } from '../../src/matrix/session.js';
 import { publicDir } from '../../src/paths.js';
 import { Denylist } from '../../src/rooms/denylist.js';
 import type { Homeserver } from '../../src/rooms/homeserver.js';
-import { createRoomServices } from '../../src/services.js';
+import { Archive } from '../../src/archive/archive.js';
+import { SqliteStore } from '../../src/archive/sqlite.js';
+import { recordingHomeserver } from '../../src/rooms/recording.js';
+import { createArchivePages, createRoomServices } from '../../src/services.js';
+import { describeForArchive } from '../../src/view/archive-text.js';
 import { createApp, type AppDeps } from '../../src/web/app.js';
 import { createRenderer } from '../../src/web/render.js';
 import { loadStaticAssets } from '../../src/web/static-assets.js';
@@ -133,12 +137,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The app over `homeserver`, listening on an ephemeral loopback port. */
-export async function startTestApp(homeserver = new MemoryHomeserver(), options: { rateLimitPerMinute?: number } = {}): Promise<TestApp> {
+/**
+ * The app over `homeserver`, listening on an ephemeral loopback port. With `archive`, an
+ * in-memory SQLite archive records what the homeserver answers, as ARCHIVE=sqlite does.
+ */
+export async function startTestApp(homeserver = new MemoryHomeserver(), options: { rateLimitPerMinute?: number; archive?: boolean } = {}): Promise<TestApp> {
   const config = { cacheMaxBytes: 64 * 2 ** 20, directoryPageSize: 20, freshnessMs: 10_000, cacheTtlMs: 3_600_000, timelinePageSize: 50 };
   const assets = loadStaticAssets(publicDir);
+  const archive = options.archive ? new Archive(new SqliteStore(':memory:'), { describe: describeForArchive }) : undefined;
+  await archive?.store.migrate();
+  const rooms = createRoomServices(archive ? recordingHomeserver(homeserver, archive) : homeserver, config, new Denylist([]), archive);
   const deps: AppDeps = {
-    ...createRoomServices(homeserver, config, new Denylist([])),
+    ...rooms,
+    archive,
+    archivePages: archive ? createArchivePages(archive, rooms.listedRooms, config) : undefined,
     config: {
       publicUrl: 'http://viewer.test',
       indexing: true,
@@ -166,7 +178,7 @@ export async function startTestApp(homeserver = new MemoryHomeserver(), options:
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => void (archive?.store.close() ?? Promise.resolve()).finally(resolve));
       }),
   };
 }
