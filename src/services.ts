@@ -182,5 +182,5 @@ export function createRoomServices(api: Homeserver, config: RoomServiceConfig, d
   const timeline = new TimelineLoader(reader, timelineRules);
   const directoryPages = new DirectoryPageLoader(directory, widgetState);
   const sitemaps = new SitemapLoader(listedRooms, days);
-  return { directory, directoryPages, sitemaps, rooms, reader, timeline, about: new AboutLoader(reader), resolver, widgetState, days, pages, listedRooms, caches, epochs };
+  return { directory, directoryPages, sitemaps, rooms, reader, timeline, about: new AboutLoader(reader, timelineRules.maxPins), resolver, widgetState, days, pages, listedRooms, caches, epochs };
 }

@@ -33,10 +33,14 @@ export interface WidgetsData {
 
 /** Loaders of the pages about a room rather than its messages: details, members, widgets. */
 export class AboutLoader {
-  constructor(private readonly reader: Pick<RoomReader, 'memberList' | 'profiles' | 'children' | 'eventsById'>) {}
+  /** `maxPins`: how many of the latest pins the info page lists (view/ decides; services.ts gives it). */
+  constructor(
+    private readonly reader: Pick<RoomReader, 'memberList' | 'profiles' | 'children' | 'eventsById'>,
+    private readonly maxPins: number,
+  ) {}
 
-  /** `maxPins`: how many of the latest pins the page lists. */
-  async info(snapshot: RoomSnapshot, maxPins: number): Promise<InfoData> {
+  async info(snapshot: RoomSnapshot): Promise<InfoData> {
+    const { maxPins } = this;
     const { state } = snapshot;
     const list = await this.reader.memberList(snapshot).catch(() => undefined);
     const people = [state.creator, ...Object.keys(state.powerLevels.users)].filter((id): id is string => id !== undefined);

@@ -4,7 +4,6 @@ import { lastChanged } from '../../rooms/snapshot.js';
 import type { AboutLoader } from '../../rooms/about.js';
 import { buildInfoPage, buildMembersPage, buildWidgetsPage } from '../../view/about.js';
 import { pageParam } from '../query.js';
-import { MAX_PINS } from '../../view/events/pins.js';
 import { sendPage } from '../http-cache.js';
 import { loadRoom } from '../room-loader.js';
 import type { RoomRouteDeps } from './room.js';
@@ -22,7 +21,7 @@ export function roomAboutRoutes(deps: AboutRouteDeps): Router {
   router.get('/room/:ref/info', async (req, res) => {
     const loaded = await loadRoom(req, res, deps, (ref) => roomSubPath(ref, 'info'));
     if (!loaded) return;
-    const view = buildInfoPage(loaded.room, deps.site, await deps.about.info(loaded.snapshot, MAX_PINS), deps.takedown);
+    const view = buildInfoPage(loaded.room, deps.site, await deps.about.info(loaded.snapshot), deps.takedown);
     sendPage(req, res, deps.renderer.render('info', view), live(lastChanged(loaded.snapshot), view.meta.noindex));
   });
 
