@@ -105,7 +105,8 @@ describe('a crawler burst on a cold viewer', () => {
       const result = await runBurst(viewer.url, paths, 50);
       console.log(
         `burst: ${result.pages} permalinks, 50 at a time: ${result.pagesPerSecond.toFixed(1)} pages/s, ` +
-          `p50 ${result.p50Ms.toFixed(0)} ms, p99 ${result.p99Ms.toFixed(0)} ms; statuses ${JSON.stringify(result.statuses)}`,
+          `p50 ${result.p50Ms.toFixed(0)} ms, p99 ${result.p99Ms.toFixed(0)} ms; statuses ${JSON.stringify(result.statuses)}` +
+          (result.failures.length > 0 ? `; failures: ${result.failures.join('; ')}` : ''),
       );
       const fivexx = Object.entries(result.statuses).filter(([s]) => Number(s) >= 500);
       expect(fivexx).toEqual([]);

@@ -9,6 +9,8 @@ export interface BurstResult {
   pagesPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** The first few failures (status 0): what fetch threw, with its cause. */
+  failures: string[];
 }
 
 const permalink = (alias: string, eventId: string): string => `/room/${alias.slice(1)}/event/${encodeURIComponent(eventId)}`;
@@ -39,6 +41,7 @@ function percentile(sorted: number[], p: number): number {
 /** Asks for every path once, `concurrency` at a time; a network error counts as status 0. */
 export async function runBurst(baseUrl: string, paths: readonly string[], concurrency: number): Promise<BurstResult> {
   const statuses: Record<string, number> = {};
+  const failures: string[] = [];
   const times: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -52,8 +55,9 @@ export async function runBurst(baseUrl: string, paths: readonly string[], concur
           const response = await fetch(`${baseUrl}${path}`, { redirect: 'manual' });
           await response.arrayBuffer();
           status = response.status;
-        } catch {
-          // counted as 0
+        } catch (err) {
+          const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+          if (failures.length < 5) failures.push(`${path}: ${(err as Error).message}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`);
         }
         times.push(performance.now() - t0);
         statuses[status] = (statuses[status] ?? 0) + 1;
@@ -62,5 +66,5 @@ export async function runBurst(baseUrl: string, paths: readonly string[], concur
   );
   const seconds = (performance.now() - started) / 1000;
   times.sort((a, b) => a - b);
-  return { pages: paths.length, statuses, pagesPerSecond: paths.length / seconds, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99) };
+  return { pages: paths.length, statuses, pagesPerSecond: paths.length / seconds, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), failures };
 }
