@@ -51,12 +51,14 @@ export function stampEpoch(
 ): RoomSnapshot {
   const roomId = after.roomId;
   epochs.restore(roomId, { readable: true, listed: published !== false });
-  if (published === false) epochs.withdraw(roomId, 'unlisted');
+  // Leaving the directory moves the epoch by itself; the move below is then not made for it again.
+  const unlisted = published === false && epochs.withdraw(roomId, 'unlisted');
   if (!before) {
     epochs.move(roomId, ['reload']);
   } else {
-    const { reasons, redactions } = takenBack(before, { state: after.state, published }, incoming);
-    if (reasons.length > 0) epochs.move(roomId, reasons, redactions);
+    const taken = takenBack(before, { state: after.state, published }, incoming);
+    const reasons = unlisted ? taken.reasons.filter((reason) => reason !== 'publication') : taken.reasons;
+    if (reasons.length > 0) epochs.move(roomId, reasons, taken.redactions);
   }
   return { ...after, epoch: epochs.of(roomId), epochSince: epochs.since(roomId), published };
 }

@@ -107,16 +107,17 @@ export class RoomEpochs {
 
   /**
    * The room may not be shown (`unreadable`: its history is no longer world-readable) or not
-   * listed (`unlisted`: it left the public directory). Either moves the epoch once; an
-   * unreadable room has everything dropped.
+   * listed (`unlisted`: it left the public directory). Either moves the epoch once (true when
+   * it did); an unreadable room has everything dropped.
    */
-  withdraw(roomId: string, withdrawal: Withdrawal): void {
+  withdraw(roomId: string, withdrawal: Withdrawal): boolean {
     const previous = this.rooms.get(roomId);
-    if (previous?.withdrawal === withdrawal || (previous?.withdrawal === 'unreadable' && withdrawal === 'unlisted')) return;
+    if (previous?.withdrawal === withdrawal || (previous?.withdrawal === 'unreadable' && withdrawal === 'unlisted')) return false;
     const next: Known = { epoch: ++this.counter, since: this.now(), withdrawal };
     this.rooms.set(roomId, next);
     const reasons: EpochReason[] = withdrawal === 'unreadable' ? ['withdrawn'] : ['publication'];
     this.emit({ roomId, epoch: next.epoch, reasons, redacted: [], redactions: [], withdrawn: withdrawal === 'unreadable' });
+    return true;
   }
 
   /** The room was seen readable and listed by its own refresh: the listings may name it again. */

@@ -211,11 +211,15 @@ describe('RoomCache and the room epoch', () => {
     const cache = fresh(api);
     const cold = await cache.get(LOBBY);
     expect(cache.epochs.withdrawal(LOBBY)).toBeUndefined();
+    const heard: EpochChange[] = [];
+    cache.epochs.onChange((change) => heard.push(change));
     api.published = false;
     await later();
     const next = await cache.get(LOBBY);
     expect(next.published).toBe(false);
     expect(next.epoch).toBeGreaterThan(cold.epoch);
+    // Once, not once for the withdrawal and again for the change of publication.
+    expect(heard.map((change) => change.reasons)).toEqual([['publication']]);
     expect(cache.epochs.withdrawal(LOBBY)).toBe('unlisted');
     api.published = true;
     await later();
