@@ -1,5 +1,6 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { MatrixEvent } from '../matrix/events.js';
+import { yieldToLoop } from '../slices.js';
 import { ftsMatch } from './redact.js';
 import { eventOf, num, optional, toBackfill, toDayCount, toSearchResult, toStretch, toThread, type Row } from './rows.js';
 import { COUNT_CAP, MARK_END, MARK_START, type ArchiveStats, type BackfillState, type SearchQuery, type SearchResult, type Stretch, type ThreadSummary } from './types.js';
@@ -106,7 +107,7 @@ export class SqliteReads {
     return { where, params };
   }
 
-  private searchWords(query: SearchQuery): SearchResult {
+  private async searchWords(query: SearchQuery): Promise<SearchResult> {
     const match = ftsMatch(query.terms);
     const { where, params } = this.filters(query);
     const range: string[] = [];
@@ -121,6 +122,8 @@ export class SqliteReads {
       ...walkParams, ...params, ...walkParams,
     );
     const counted = num(counts?.['n']);
+    // node:sqlite holds the event loop for each statement: the walks are separate tasks.
+    await yieldToLoop();
     // The page's walk stops at the oldest of the newest COUNT_CAP matches that pass.
     const edge = `events_fts.rowid >= (SELECT min(fid) FROM (${passing} LIMIT ${COUNT_CAP}))`;
     const from = `events_fts CROSS JOIN events e ON e.fts_id = events_fts.rowid WHERE events_fts MATCH ? AND ${edge} AND ${where.join(' AND ')}`;
@@ -129,6 +132,7 @@ export class SqliteReads {
       query.sort === 'relevance'
         ? this.all(`SELECT ${fields} FROM ${from} ORDER BY bm25(events_fts), events_fts.rowid DESC LIMIT ? OFFSET ?`, match, ...walkParams, ...params, ...params, query.limit, query.offset)
         : this.all(`SELECT ${fields} FROM ${from} ORDER BY events_fts.rowid DESC LIMIT ? OFFSET ?`, match, ...walkParams, ...params, ...params, query.limit, query.offset);
+    await yieldToLoop();
     const snippet = `SELECT snippet(events_fts, 0, '${MARK_START}', '${MARK_END}', '…', 24) AS snippet FROM events_fts
        WHERE events_fts MATCH ? AND rowid = (SELECT fts_id FROM events WHERE id = ?)`;
     for (const row of rows) row['snippet'] = this.get(snippet, match, num(row['id']))?.['snippet'];
