@@ -91,8 +91,8 @@ export class RoomCache {
   }
 
   /** The snapshot if it is cached and fresh: the cache-hit path, without a promise. */
-  peek(roomId: string): RoomSnapshot | undefined {
-    return this.cache.peek(roomId);
+  peek(roomId: string, count = true): RoomSnapshot | undefined {
+    return this.cache.peek(roomId, count);
   }
 
   /** The room's snapshot, fresh within the freshness interval, or a refusal as a typed error. */

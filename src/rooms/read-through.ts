@@ -117,11 +117,15 @@ export class ReadThroughCache<V> {
     return this.cache.size;
   }
 
-  /** The value if it is cached and fresh: the cache-hit path, synchronous, never loading. */
-  peek<T extends V = V>(key: string): T | undefined {
+  /**
+   * The value if it is cached and fresh: the cache-hit path, synchronous, never loading.
+   * `count: false` looks without counting a hit, for a caller that may still give up and let
+   * the ordinary path read the same entry (web/fast-path.ts).
+   */
+  peek<T extends V = V>(key: string, count = true): T | undefined {
     const entry = this.cache.get(key);
     if (!entry || entry.error !== undefined) return undefined;
-    this.stats.hits++;
+    if (count) this.stats.hits++;
     return entry.value as T;
   }
 

@@ -21,9 +21,9 @@ export class RoomResolver {
   ) {}
 
   /** The room ID when it is known without asking the homeserver (the cache-hit path). */
-  peek(ref: RoomRef): string | undefined {
+  peek(ref: RoomRef, count = true): string | undefined {
     if (ref.kind === 'id') return this.denylist.denies(ref.roomId) ? undefined : ref.roomId;
-    const roomId = this.cache.peek(ref.alias);
+    const roomId = this.cache.peek(ref.alias, count);
     return roomId && !this.denylist.denies(roomId, [ref.alias]) ? roomId : undefined;
   }
 

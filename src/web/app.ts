@@ -31,6 +31,7 @@ import { requestContext } from './request-context.js';
 import { requestLog } from './request-log.js';
 import { securityHeaders } from './security.js';
 import { cachePolicy, compressResponses } from './http-cache.js';
+import { fastPath } from './fast-path.js';
 import { feedRoutes } from './routes/feed.js';
 import { seoRoutes } from './routes/seo.js';
 import { staticAssetRoutes, type StaticAssets } from './static-assets.js';
@@ -76,7 +77,7 @@ export interface AppDeps {
 export type UpstreamListener = (endpoint: string, outcome: CallOutcome, durationMs: number) => void;
 
 /** Builds the express app from its dependencies; the entry file only wires and listens. */
-export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler } = {}): Express {
+export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler; /** false: every hit takes the router (tests compare the two). */ fastPath?: boolean } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -92,6 +93,12 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
   app.use(requestLog(deps.log));
   if (hooks.beforeRoutes) app.use(hooks.beforeRoutes);
   app.use(securityHeaders(deps.config.publicUrl));
+  // Above the fast path, so a hit is limited too; it skips the operators' and static paths.
+  app.use(clientRateLimit(deps.config.rateLimitPerMinute ?? 0));
+  // A cached room page is answered here, before the router walk (web/fast-path.ts).
+  const fast = { hits: 0 };
+  if (hooks.fastPath !== false) app.use(fastPath({ resolver: deps.resolver, rooms: deps.rooms, pages: deps.pages }, fast));
+  metrics.counter('page_fast_path_hits_total', 'Cached room pages answered before the router walk', () => fast.hits);
   app.use(compressResponses());
   app.use(staticAssetRoutes(deps.assets));
   app.use(
@@ -100,8 +107,6 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler 
   );
   app.use(healthRoutes({ client: deps.client }));
   app.get('/metrics', metrics.endpoint);
-  // Operators' endpoints and static files are above this line, so they are never limited.
-  app.use(clientRateLimit(deps.config.rateLimitPerMinute ?? 0));
   const cache = cachePolicy(deps.config.freshnessMs / 1000, deps.config.cdnMaxAgeSeconds);
   const roomDeps = {
     resolver: deps.resolver,

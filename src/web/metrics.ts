@@ -23,6 +23,8 @@ export interface Metrics {
   readonly endpoint: RequestHandler;
   /** Feed HomeserverClient's `onCall` hook here. */
   observeUpstream(endpoint: string, outcome: CallOutcome, durationMs: number): void;
+  /** A counter read from a running total at scrape time (nothing to do per request). */
+  counter(name: string, help: string, read: () => number): void;
 }
 
 /**
@@ -30,6 +32,9 @@ export interface Metrics {
  * must stay few. Requests that matched no route are grouped as static files or "unmatched".
  */
 export function routeOf(req: Request): string {
+  // web/fast-path.ts answers before any route matched, and names the route it answered for.
+  const fast: unknown = req.res?.locals['route'];
+  if (typeof fast === 'string') return fast;
   const pattern: unknown = req.route?.path;
   if (typeof pattern === 'string') return `${req.baseUrl}${pattern}`;
   if (req.originalUrl.startsWith('/static/')) return '/static';
@@ -159,6 +164,17 @@ export function createMetrics(caches: readonly CacheSource[], token: string | un
     registry,
     middleware,
     endpoint,
+    counter(name, help, read) {
+      new Counter({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    },
     observeUpstream(endpointName, outcome, durationMs) {
       upstream.inc({ endpoint: endpointName, outcome });
       upstreamLatency.observe({ endpoint: endpointName }, durationMs / 1000);

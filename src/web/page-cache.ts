@@ -11,6 +11,11 @@ export class RenderedPage {
   /** The body as bytes, encoded once rather than on every send. */
   readonly bytes: Buffer;
   private readonly encoded = new Map<Encoding, Buffer>();
+  /**
+   * The caching options the page was first sent with. Where they follow from the page's key
+   * alone (the timeline pages), web/fast-path.ts answers a later hit with them, as the route would.
+   */
+  sentWith: SendOptions | undefined;
 
   constructor(readonly body: string) {
     this.etag = strongEtag(body);
@@ -59,7 +64,10 @@ export function cachedPage(pages: PageCache, key: string, build: () => Promise<s
  * Sends a cached page in the best encoding the client accepts, already compressed (the
  * compression middleware leaves an encoded response alone), with that representation's ETag.
  */
-export function sendRendered(req: Request, res: Response, page: RenderedPage, options: Omit<CacheOptions, 'etag'>): void {
+export type SendOptions = Readonly<Omit<CacheOptions, 'etag'>>;
+
+export function sendRendered(req: Request, res: Response, page: RenderedPage, options: SendOptions): void {
+  page.sentWith ??= { ...options };
   const accepted = req.acceptsEncodings('br', 'gzip', 'identity');
   const encoding: Encoding | undefined = accepted === 'br' || accepted === 'gzip' ? accepted : undefined;
   res.vary('Accept-Encoding');

@@ -4,7 +4,7 @@ import type { RoomSnapshot } from '../rooms/snapshot.js';
 import type { RoomContext } from '../view/room.js';
 
 /** The query parameters that select what a room page shows; any others do not change it. */
-const PAGE_PARAMS = ['before', 'after', 'page'];
+export const PAGE_PARAMS = ['before', 'after', 'page'];
 
 /**
  * What a rendered room page depends on: the room's epoch (so nothing rendered before the room

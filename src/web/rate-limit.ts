@@ -9,8 +9,8 @@ export class ClientRateLimited extends RateLimited {
 }
 
 const WINDOW_MS = 60_000;
-/** Operators' and static paths are never limited. */
-const UNLIMITED = /^\/(healthz|readyz|metrics)\/?$|^\/static\//;
+/** Operators' and static paths are never limited (matched as loosely as express routes them). */
+const UNLIMITED = /^\/(healthz|readyz|metrics)\/?$|^\/static\//i;
 
 /**
  * Per-client rate limiting, keyed by the client's address as Heroku's router reports it

@@ -44,7 +44,7 @@ export async function loadRoom(req: Request, res: Response, deps: RoomDeps, path
 /** Snapshots never change (publication included), so each one's context is built once. */
 const contexts = new WeakMap<RoomSnapshot, RoomContext>();
 
-function roomContextOf(snapshot: RoomSnapshot): RoomContext {
+export function roomContextOf(snapshot: RoomSnapshot): RoomContext {
   let room = contexts.get(snapshot);
   if (!room) {
     // Unknown (the directory did not answer) counts as unlisted: noindex rather than indexed.

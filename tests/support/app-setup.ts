@@ -133,15 +133,32 @@ export class MemoryHomeserver implements Homeserver {
 export interface TestApp {
   url: string;
   homeserver: MemoryHomeserver;
-  get(path: string, headers?: Record<string, string>): Promise<Response>;
+  get(path: string, headers?: Record<string, string>, method?: string): Promise<Response>;
   close(): Promise<void>;
+  /** With `routerOnly`: the same app over the same caches without the fast path (web/fast-path.ts). */
+  routerOnly?: Pick<TestApp, 'url' | 'get'>;
+}
+
+async function listen(app: ReturnType<typeof createApp>): Promise<{ server: Server; url: string; get: TestApp['get'] }> {
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { server, url, get: (path, headers = {}, method = 'GET') => fetch(`${url}${path}`, { headers, method, redirect: 'manual' }) };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 }
 
 /**
  * The app over `homeserver`, listening on an ephemeral loopback port. With `archive`, an
  * in-memory SQLite archive records what the homeserver answers, as ARCHIVE=sqlite does.
  */
-export async function startTestApp(homeserver = new MemoryHomeserver(), options: { rateLimitPerMinute?: number; archive?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(homeserver = new MemoryHomeserver(), options: { rateLimitPerMinute?: number; archive?: boolean; routerOnly?: boolean } = {}): Promise<TestApp> {
   const config = { cacheMaxBytes: 64 * 2 ** 20, directoryPageSize: 20, freshnessMs: 10_000, cacheTtlMs: 3_600_000, timelinePageSize: 50 };
   const assets = loadStaticAssets(publicDir);
   const archive = options.archive ? new Archive(new SqliteStore(':memory:'), { describe: describeForArchive }) : undefined;
@@ -167,19 +184,18 @@ export async function startTestApp(homeserver = new MemoryHomeserver(), options:
     media: { baseUrl: 'http://127.0.0.1:9', session: new Session({ registerGuest: async () => 'unused' }, 'unused'), timeoutMs: 1000 },
     assets,
   };
-  const server: Server = await new Promise((resolve) => {
-    const s = createApp(deps).listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const main = await listen(createApp(deps));
+  const second = options.routerOnly ? await listen(createApp(deps, { fastPath: false })) : undefined;
   return {
-    url,
+    url: main.url,
     homeserver,
-    get: (path, headers = {}) => fetch(`${url}${path}`, { headers, redirect: 'manual' }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => void (archive?.store.close() ?? Promise.resolve()).finally(resolve));
-      }),
+    get: main.get,
+    routerOnly: second && { url: second.url, get: second.get },
+    close: async () => {
+      await closeServer(main.server);
+      if (second) await closeServer(second.server);
+      await archive?.store.close();
+    },
   };
 }
 
