@@ -138,14 +138,23 @@ export function createMetrics(caches: readonly CacheSource[], token: string | un
   reading('event_loop_delay_p99_seconds', '99th percentile of event-loop delay since start', () => loop.percentile(99) / 1e9);
   reading('upstream_bytes_in_flight', 'Bytes of homeserver answers being read now', upstreamBytes);
 
+  // Each request's labelled series, found by a map lookup rather than by prom-client hashing
+  // its label object at every request; routes and statuses are few, so these stay small.
+  const counted = new Map<string, Counter.Internal>();
+  const timed = new Map<string, Histogram.Internal<'route'>>();
   const middleware: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const route = routeOf(req);
       const context = contextOf(res);
       const ms = context ? elapsedMs(context) : Number(process.hrtime.bigint() - started) / 1e6;
-      requests.inc({ route, status: String(res.statusCode) });
-      latency.observe({ route }, ms / 1000);
+      const key = `${res.statusCode} ${route}`;
+      let counter = counted.get(key);
+      if (!counter) counted.set(key, (counter = requests.labels({ route, status: String(res.statusCode) })));
+      counter.inc();
+      let histogram = timed.get(route);
+      if (!histogram) timed.set(route, (histogram = latency.labels({ route })));
+      histogram.observe(ms / 1000);
     });
     next();
   };

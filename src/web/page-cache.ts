@@ -1,9 +1,9 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import type { Request, Response } from 'express';
 import { ReadThroughCache } from '../rooms/read-through.js';
-import { sendPage, strongEtag, type CacheOptions } from './http-cache.js';
+import { strongEtag } from './http-cache.js';
+import type { Prepared, SendOptions } from './send-rendered.js';
 
-type Encoding = 'br' | 'gzip';
+export type Encoding = 'br' | 'gzip';
 
 /** A rendered page and, made on first demand, its compressed forms. */
 export class RenderedPage {
@@ -16,6 +16,8 @@ export class RenderedPage {
    * alone (the timeline pages), web/fast-path.ts answers a later hit with them, as the route would.
    */
   sentWith: SendOptions | undefined;
+  /** The headers of each representation, made once for the options they were made with (web/send-rendered.ts). */
+  prepared: Prepared | undefined;
 
   constructor(readonly body: string) {
     this.etag = strongEtag(body);
@@ -60,17 +62,4 @@ export function cachedPage(pages: PageCache, key: string, build: () => Promise<s
   return pages.peek(key) ?? pages.get(key, 0, async () => new RenderedPage(await build()));
 }
 
-/**
- * Sends a cached page in the best encoding the client accepts, already compressed (the
- * compression middleware leaves an encoded response alone), with that representation's ETag.
- */
-export type SendOptions = Readonly<Omit<CacheOptions, 'etag'>>;
-
-export function sendRendered(req: Request, res: Response, page: RenderedPage, options: SendOptions): void {
-  page.sentWith ??= { ...options };
-  const accepted = req.acceptsEncodings('br', 'gzip', 'identity');
-  const encoding: Encoding | undefined = accepted === 'br' || accepted === 'gzip' ? accepted : undefined;
-  res.vary('Accept-Encoding');
-  if (encoding) res.set('Content-Encoding', encoding);
-  sendPage(req, res, encoding ? page.encodedAs(encoding) : page.bytes, { ...options, etag: page.etagFor(encoding) });
-}
+export { sendRendered, type SendOptions } from './send-rendered.js';
