@@ -1,12 +1,11 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { ReadThroughCache } from '../rooms/read-through.js';
 import { strongEtag } from './http-cache.js';
-import type { Prepared, SendOptions } from './send-rendered.js';
+import type { Encoding, Prepared, SendablePage, SendOptions } from './send-rendered.js';
 
-export type Encoding = 'br' | 'gzip';
 
 /** A rendered page and, made on first demand, its compressed forms. */
-export class RenderedPage {
+export class RenderedPage implements SendablePage {
   readonly etag: string;
   /** The body as bytes, encoded once rather than on every send. */
   readonly bytes: Buffer;

@@ -8,9 +8,19 @@
  */
 import type { Request, Response } from 'express';
 import { cacheControl, isNotModified, type CacheOptions } from './http-cache.js';
-import type { Encoding, RenderedPage } from './page-cache.js';
 
 export type SendOptions = Readonly<Omit<CacheOptions, 'etag'>>;
+
+export type Encoding = 'br' | 'gzip';
+
+/** What is sent of a cached page (web/page-cache.ts RenderedPage). */
+export interface SendablePage {
+  readonly bytes: Buffer;
+  encodedAs(encoding: Encoding): Buffer;
+  etagFor(encoding: Encoding | undefined): string;
+  sentWith: SendOptions | undefined;
+  prepared: Prepared | undefined;
+}
 
 interface Representation {
   etag: string;
@@ -36,7 +46,7 @@ function cappedLastModified(options: SendOptions): number | undefined {
   return options.lastModified !== undefined && Number.isFinite(options.lastModified) && options.lastModified > 0 ? Math.min(options.lastModified, Date.now()) : undefined;
 }
 
-function representation(page: RenderedPage, encoding: Encoding | undefined, options: SendOptions): Representation {
+function representation(page: SendablePage, encoding: Encoding | undefined, options: SendOptions): Representation {
   let prepared = page.prepared;
   if (!prepared || !sameOptions(prepared.options, options)) {
     prepared = { options: { ...options }, byEncoding: new Map() };
@@ -75,7 +85,7 @@ function encodingFor(req: Request): Encoding | undefined {
   return encoding;
 }
 
-export function sendRendered(req: Request, res: Response, page: RenderedPage, options: SendOptions): void {
+export function sendRendered(req: Request, res: Response, page: SendablePage, options: SendOptions): void {
   page.sentWith ??= { ...options };
   const encoding = encodingFor(req);
   const made = representation(page, encoding, options);
