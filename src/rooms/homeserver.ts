@@ -35,7 +35,7 @@ export interface Homeserver {
 }
 
 /** Snapshots: the cold load, catching up, and telling "unknown" from "unreadable". */
-export type SnapshotSource = Pick<Homeserver, 'stateAt' | 'messages' | 'roomExists' | 'isPublished' | 'historyVisibility'>;
+export type SnapshotSource = Pick<Homeserver, 'stateAt' | 'messages' | 'roomExists' | 'isPublished'>;
 /** Pages beyond the snapshot: before/after/around an event, threads, members, children, replies. */
 export type TimelineSource = Pick<Homeserver, 'context' | 'messages' | 'event' | 'relations' | 'hierarchy' | 'isPublished'> & MemberSource;
 /** Member lists for the members and info pages, and single profiles. */

@@ -219,6 +219,22 @@ describe.each(freshnesses)('what a room takes back leaves every page (ROOM_FRESH
     });
   }, 600_000);
 
+  it('a room that stopped being world-readable before the viewer ever read it answers 403 from cold', async () => {
+    // Synapse refuses a guest's /messages once the current visibility is not world_readable,
+    // so the cold load (/messages, then /context) needs no call of its own to ask it, although
+    // /context would still show the guest the room's world-readable past.
+    const aliasE = `takedown-e-${nonce}:localhost`;
+    const roomE = await admin.createRoom(`Takedown E ${nonce}`, aliasE.split(':')[0]!, false);
+    await admin.text(roomE, `said while world-readable ${nonce}`);
+    await admin.setHistoryVisibility(roomE, 'shared');
+    await admin.text(roomE, `said to members only ${nonce}`);
+    for (const path of [roomPath(`#${aliasE}`), roomPath(roomE)]) {
+      const page = await text(path);
+      expect(page.status, path).toBe(403);
+      expect(page.body, path).not.toContain('said while world-readable');
+    }
+  }, 120_000);
+
   it('a room whose history stops being world-readable answers 403 everywhere and leaves the listing', async () => {
     const ref = `#${aliasA}`;
     expect((await text('/')).body).toContain(aliasA);

@@ -44,18 +44,11 @@ class FakeApi {
     return this.state.filter((e) => e.type !== 'm.room.member');
   }
 
+  /** What the room summary says of the room's existence. */
+  exists: boolean | undefined = false;
   async roomExists(): Promise<boolean | undefined> {
     this.calls.push('exists');
-    return false;
-  }
-
-  /** Set when the current visibility differs from the state the timeline's events are shown with. */
-  currentVisibility: string | undefined;
-  /** The current history visibility, asked beside every cold load (not in `calls` either). */
-  async historyVisibility(): Promise<string | undefined> {
-    if (this.refuse) throw this.refuse;
-    if (this.failing) throw new HomeserverUnavailable('down');
-    return this.currentVisibility ?? (this.state.find((e) => e.type === 'm.room.history_visibility')?.content['history_visibility'] as string | undefined);
+    return this.exists;
   }
 
   /** The directory's answer, asked beside every load (not in `calls`, which follow the timeline). */
@@ -65,7 +58,7 @@ class FakeApi {
   }
 
   asApi(): SnapshotSource {
-    return { stateAt: this.stateAt.bind(this), messages: this.messages.bind(this), roomExists: this.roomExists.bind(this), isPublished: this.isPublished.bind(this), historyVisibility: this.historyVisibility.bind(this) };
+    return { stateAt: this.stateAt.bind(this), messages: this.messages.bind(this), roomExists: this.roomExists.bind(this), isPublished: this.isPublished.bind(this) };
   }
 }
 
@@ -132,8 +125,8 @@ describe('RoomCache', () => {
     expect(error).toBeInstanceOf(RoomForbidden);
     expect((error as RoomForbidden).explanation).toMatch(/members only/);
     await expect(cache.get(LOBBY)).rejects.toBeInstanceOf(RoomForbidden);
-    // The current visibility refuses it before any /context call.
-    expect(api.calls).toEqual(['messages b ']);
+    // A session that may read /messages (a member's) learns the visibility from /context.
+    expect(api.calls).toEqual(['messages b ', expect.stringMatching(/^context /)]);
   });
 
   it('tells an unknown room (404) from a 403 through the room summary', async () => {
@@ -254,10 +247,17 @@ describe('RoomCache and the room epoch', () => {
     expect(cache.epochs.withdrawal(LOBBY)).toBeUndefined();
   });
 
-  it('refuses a room loaded from cold whose older events a guest is still shown, by its current visibility', async () => {
+  it('loads a room from cold in two calls, /messages then /context, and nothing else', async () => {
     const api = new FakeApi();
-    // Synapse still shows a guest the world-readable past, with its state, after the change.
-    api.currentVisibility = 'shared';
+    await fresh(api, new RoomEpochs()).get(LOBBY);
+    expect(api.calls).toEqual(['messages b ', expect.stringMatching(/^context /)]);
+  });
+
+  it('refuses from cold a room that stopped being world-readable, by the guest\'s refused /messages', async () => {
+    const api = new FakeApi();
+    // Synapse answers a guest's /messages 403 once the current visibility is not world_readable.
+    api.refuse = new MatrixApiError(403, 'M_FORBIDDEN', 'room previews are disabled');
+    api.exists = true;
     const epochs = new RoomEpochs();
     const cache = fresh(api, epochs);
     await expect(cache.get(LOBBY)).rejects.toBeInstanceOf(RoomForbidden);
