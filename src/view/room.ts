@@ -20,6 +20,8 @@ export interface RoomContext {
   joinHref: string;
   links: { latest: string; info: string; members: string; widgets: string; calendar: string; threads: string; search: string };
   widgets: WidgetView[];
+  /** The header's bar of widgets: each after the first with a separator before it. */
+  widgetBar: Array<{ widget: WidgetView; separator: boolean }>;
   hasWidgets: boolean;
   /** "Widgets (2)", the header's link to them. */
   widgetsLabel: string;
@@ -66,6 +68,7 @@ export function buildRoomContext(snapshot: RoomSnapshot, published: boolean): Ro
       search: roomSubPath(ref, 'search'),
     },
     widgets,
+    widgetBar: widgets.map((widget, i) => ({ widget, separator: i > 0 })),
     hasWidgets: widgets.length > 0,
     widgetsLabel: `Widgets (${widgets.length})`,
     isSpace: state.roomType === 'm.space',
