@@ -21,6 +21,16 @@ async function metrics(viewer: BenchProc): Promise<(name: string, label?: string
       .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
 
+async function endpointCalls(viewer: BenchProc): Promise<Map<string, number>> {
+  const text = await (await fetch(`${viewer.url}/metrics`)).text();
+  const calls = new Map<string, number>();
+  for (const line of text.split('\n').filter((l) => l.startsWith('upstream_calls_total{'))) {
+    const endpoint = /endpoint="([^"]*)"/.exec(line)?.[1] ?? '?';
+    calls.set(endpoint, (calls.get(endpoint) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return calls;
+}
+
 /** robots.txt's Disallow lines as tests on a path (`*` any run of characters, as Google reads them). */
 function robotsRules(text: string): (path: string) => boolean {
   const rules = text
@@ -35,18 +45,23 @@ function robotsRules(text: string): (path: string) => boolean {
 interface Crawl {
   pages: number;
   calls: number;
+  /** Calls by endpoint, most first. */
+  endpoints: string;
   statuses: Map<number, number>;
+  /** The paths answered 4xx or 5xx (the first few). */
+  failed: string[];
   seconds: number;
 }
 
 /** Breadth first from `/`, same origin only, each URL once, at most CRAWL_MAX_PAGES pages. */
 async function crawl(viewer: BenchProc): Promise<Crawl> {
   const allowed = robotsRules(await (await fetch(`${viewer.url}/robots.txt`)).text());
-  const before = (await metrics(viewer))('upstream_calls_total');
+  const before = await endpointCalls(viewer);
   const started = performance.now();
   const seen = new Set<string>(['/']);
   const queue = ['/'];
   const statuses = new Map<number, number>();
+  const failed: string[] = [];
   let pages = 0;
   while (queue.length > 0 && pages < CRAWL_MAX_PAGES) {
     const path = queue.shift()!;
@@ -54,6 +69,7 @@ async function crawl(viewer: BenchProc): Promise<Crawl> {
     const body = await response.text();
     pages++;
     statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    if (response.status >= 400 && failed.length < 3) failed.push(`${response.status} ${path}`);
     const location = response.headers.get('location');
     const links: string[] = location ? [location] : [];
     if (response.ok && (response.headers.get('content-type') ?? '').includes('html')) {
@@ -74,8 +90,10 @@ async function crawl(viewer: BenchProc): Promise<Crawl> {
       queue.push(next);
     }
   }
-  const calls = (await metrics(viewer))('upstream_calls_total') - before;
-  return { pages, calls, statuses, seconds: (performance.now() - started) / 1000 };
+  const after = await endpointCalls(viewer);
+  const byEndpoint = [...after].map(([endpoint, n]) => [endpoint, n - (before.get(endpoint) ?? 0)] as const).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  const calls = byEndpoint.reduce((sum, [, n]) => sum + n, 0);
+  return { pages, calls, endpoints: byEndpoint.map(([e, n]) => `${e} ${n}`).join(', '), statuses, failed, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Starts a viewer whose backfill walks the seeded directory, and waits until a pass is over. */
@@ -116,13 +134,13 @@ export async function archiveCrawlSection(startViewer: StartViewer, homeserverUr
   const env = { ARCHIVE_PATH: path, ARCHIVE_BACKFILL_CALLS_PER_MINUTE: '0', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn' };
   say(`Crawl from \`/\`: links only (same origin, each URL once, at most ${f0(CRAWL_MAX_PAGES)} pages), robots.txt's Disallow lines, rel=nofollow and robots nofollow obeyed, no backfill while crawling; cold = a new SQLite archive, warm = the viewer restarted on the archive the cold crawl filled, backfilled = restarted on the archive of the 6,000-a-minute backfill above.`);
   say();
-  say('| archive | pages | homeserver calls | calls per page | seconds | statuses |');
-  say('|---|---:|---:|---:|---:|---|');
+  say('| archive | pages | homeserver calls | calls per page | seconds | statuses | calls by endpoint |');
+  say('|---|---:|---:|---:|---:|---|---|');
   for (const [label, archive] of [['cold', path], ['warm (restarted)', path], ['backfilled (restarted)', backfilled]] as const) {
     const viewer = await startViewer(homeserverUrl, { ...env, ARCHIVE_PATH: archive });
     try {
       const c = await crawl(viewer);
-      say(`| ${label} | ${f0(c.pages)} | ${f0(c.calls)} | ${(c.calls / c.pages).toFixed(2)} | ${f1(c.seconds)} | ${[...c.statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(', ')} |`);
+      say(`| ${label} | ${f0(c.pages)} | ${f0(c.calls)} | ${(c.calls / c.pages).toFixed(2)} | ${f1(c.seconds)} | ${[...c.statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(', ')}${c.failed.length ? ` (${c.failed.map((f) => `\`${f}\``).join(', ')})` : ''} | ${c.endpoints} |`);
     } finally {
       await viewer.stop();
     }
