@@ -169,7 +169,7 @@ export function createRoomServices(api: Homeserver, config: RoomServiceConfig, d
   });
   const reader = new RoomReader(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1) });
   const resolver = new RoomResolver(api, denylist);
-  const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), chunkBudget: 20, epochs, archive });
+  const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), chunkBudget: 20, epochs, archive, isVisible: timelineRules.isVisible });
   const widgetState = new WidgetStateLookup(api, rooms, share(0.02));
   const pages = createPageCache(share(0.06));
   // The sitemaps' room list: the whole directory, walked again at most once per freshness

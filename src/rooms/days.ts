@@ -45,6 +45,8 @@ export interface DayArchiveOptions {
   archive?: Archive | undefined;
   now?: () => number;
   epochs: RoomEpochs;
+  /** Whether an event shows in the main timeline, so pages hold the same number of visible events (view/ decides; services.ts gives it). */
+  isVisible: (event: MatrixEvent) => boolean;
 }
 
 /**
@@ -118,14 +120,14 @@ export class DayArchive {
     return this.indexer.locate(snapshot, day);
   }
 
-  async day(snapshot: RoomSnapshot, day: string, page: number, isVisible: (event: MatrixEvent) => boolean): Promise<DayResult> {
+  async day(snapshot: RoomSnapshot, day: string, page: number): Promise<DayResult> {
     const today = utcDay(this.now());
     if (day > today) return { kind: 'outside' };
     const result = await this.locate(snapshot, day, day < today);
     if (result.kind === 'outside') return result;
     if (result.kind === 'empty') return { kind: 'empty', day, previousDay: result.previousDay, nextDay: result.nextDay };
     const { events, members, previousDay, nextDay } = result.located;
-    const pages = splitPages(events, this.opts.pageSize, isVisible);
+    const pages = splitPages(events, this.opts.pageSize, this.opts.isVisible);
     if (page < 1 || page > pages.length) return { kind: 'page-out-of-range', pages: pages.length };
     return {
       kind: 'page',

@@ -74,8 +74,8 @@ describe('DayArchive', () => {
 
   it('finds a day by paging backwards and returns its messages, in pages', async () => {
     const api = new TimelineApi(events);
-    const archive = new DayArchive(api.asApi(), { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 20, chunkSize: 40, now });
-    const result = await archive.day(snapshotOf(events), '2026-11-21', 1, visible);
+    const archive = new DayArchive(api.asApi(), { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 20, chunkSize: 40, now, isVisible: visible });
+    const result = await archive.day(snapshotOf(events), '2026-11-21', 1);
     expect(result.kind).toBe('page');
     if (result.kind !== 'page') return;
     const expected = events.filter((e) => utcDay(e.origin_server_ts) === '2026-11-21');
@@ -84,35 +84,35 @@ describe('DayArchive', () => {
     expect(result.data.previousDay).toBe('2026-11-20');
     expect(result.data.nextDay).toBe('2026-11-22');
     expect(result.data.past).toBe(true);
-    const second = await archive.day(snapshotOf(events), '2026-11-21', 2, visible);
+    const second = await archive.day(snapshotOf(events), '2026-11-21', 2);
     expect(second.kind === 'page' && second.data.events).toEqual(expected.slice(50, 100));
   });
 
   it('skips empty days in its links and answers an empty day as empty', async () => {
     const api = new TimelineApi(events);
-    const archive = new DayArchive(api.asApi(), { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 20, chunkSize: 40, now });
-    const before = await archive.day(snapshotOf(events), '2026-11-22', 1, visible);
+    const archive = new DayArchive(api.asApi(), { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 20, chunkSize: 40, now, isVisible: visible });
+    const before = await archive.day(snapshotOf(events), '2026-11-22', 1);
     expect(before.kind === 'page' && before.data.nextDay).toBe('2026-11-24');
-    const gap = await archive.day(snapshotOf(events), '2026-11-23', 1, visible);
+    const gap = await archive.day(snapshotOf(events), '2026-11-23', 1);
     expect(gap).toEqual({ kind: 'empty', day: '2026-11-23', previousDay: '2026-11-22', nextDay: '2026-11-24' });
   });
 
   it('says a date outside the room’s life is outside, and a page past the end is out of range', async () => {
     const api = new TimelineApi(events);
-    const archive = new DayArchive(api.asApi(), { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 20, chunkSize: 40, now });
-    expect(await archive.day(snapshotOf(events), '2026-11-01', 1, visible)).toEqual({ kind: 'outside' });
-    expect(await archive.day(snapshotOf(events), '2027-01-01', 1, visible)).toEqual({ kind: 'outside' });
-    expect(await archive.day(snapshotOf(events), '2026-11-21', 9, visible)).toEqual({ kind: 'page-out-of-range', pages: 2 });
+    const archive = new DayArchive(api.asApi(), { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 20, chunkSize: 40, now, isVisible: visible });
+    expect(await archive.day(snapshotOf(events), '2026-11-01', 1)).toEqual({ kind: 'outside' });
+    expect(await archive.day(snapshotOf(events), '2027-01-01', 1)).toEqual({ kind: 'outside' });
+    expect(await archive.day(snapshotOf(events), '2026-11-21', 9)).toEqual({ kind: 'page-out-of-range', pages: 2 });
   });
 
   it('reads at most its budget per request, says "still indexing", and continues next time', async () => {
     const api = new TimelineApi(events);
-    const archive = new DayArchive(api.asApi(), { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 2, chunkSize: 20, now });
-    await expect(archive.day(snapshotOf(events), '2026-11-20', 1, visible)).rejects.toBeInstanceOf(StillIndexing);
+    const archive = new DayArchive(api.asApi(), { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 2, chunkSize: 20, now, isVisible: visible });
+    await expect(archive.day(snapshotOf(events), '2026-11-20', 1)).rejects.toBeInstanceOf(StillIndexing);
     expect(api.calls).toBe(2);
     let result;
     for (let attempt = 0; attempt < 20 && !result; attempt++) {
-      result = await archive.day(snapshotOf(events), '2026-11-20', 1, visible).catch((e: unknown) => {
+      result = await archive.day(snapshotOf(events), '2026-11-20', 1).catch((e: unknown) => {
         if (e instanceof StillIndexing) return undefined;
         throw e;
       });
@@ -123,7 +123,7 @@ describe('DayArchive', () => {
 
   it('lists the days it knows for sitemaps, with the newest time of each', async () => {
     const api = new TimelineApi(events);
-    const archive = new DayArchive(api.asApi(), { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 50, chunkSize: 40, now });
+    const archive = new DayArchive(api.asApi(), { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 50, chunkSize: 40, now, isVisible: visible });
     const days = await archive.listDays('!r:x', 50);
     expect(days.map((d) => d.day)).toEqual([...new Set(events.map((e) => utcDay(e.origin_server_ts)))]);
     const last = days.at(-1)!;

@@ -4,7 +4,6 @@ import { lastChanged } from '../../rooms/snapshot.js';
 import { BadRequest, NotFound } from '../../errors.js';
 import type { DayArchive } from '../../rooms/days.js';
 import { buildDayPage, buildEmptyDayPage, parseDay } from '../../view/day.js';
-import { isVisible } from '../../view/timeline.js';
 import { sendPage } from '../http-cache.js';
 import { pageParam } from '../query.js';
 import { pageKey } from '../page-key.js';
@@ -27,7 +26,7 @@ export function dayRoutes(deps: DayRouteDeps): Router {
     const loaded = await loadRoom(req, res, deps, (ref) => dayPath(ref, day));
     if (!loaded) return;
     const { snapshot, room } = loaded;
-    const result = await deps.days.day(snapshot, day, page, (event) => isVisible(event, 'main'));
+    const result = await deps.days.day(snapshot, day, page);
     if (result.kind === 'outside') throw new NotFound('The room has no messages on that day: it is before the room began, or still to come.');
     if (result.kind === 'page-out-of-range') {
       // A page past the end of a day is a mistake in the URL, not a moved page.
