@@ -1,26 +1,15 @@
 import type { MatrixEvent } from '../matrix/events.js';
 import type { DirectoryPage, DirectoryQuery } from '../rooms/directory.js';
 import type { DirectoryPageData } from '../rooms/directory-page.js';
-import { avatarLetter } from './events/format.js';
 import type { PageMeta } from './page.js';
 import { stepPager, type Pager } from './pager.js';
-import { clip, counted, roomDisplayName } from './text.js';
-import { absoluteUrl, directoryPath, roomPath, thumbnailPath } from './urls.js';
+import { roomCard, type RoomCardView } from './room-card.js';
+import { clip, counted } from './text.js';
+import { absoluteUrl, directoryPath, roomPath } from './urls.js';
 import { buildWidgets, countWidgets } from './widgets.js';
 
-export interface DirectoryRoomView {
-  name: string;
+export interface DirectoryRoomView extends RoomCardView {
   href: string;
-  alias: string | undefined;
-  topic: string | undefined;
-  memberCount: number;
-  /** "1 member", "12 members". */
-  members: string;
-  /** Site-relative thumbnail URL, or undefined when the room has no usable avatar. */
-  avatar: string | undefined;
-  /** Shown in place of a missing avatar. */
-  letter: string;
-  isSpace: boolean;
   widgetCount: number | undefined;
   /** "2 widgets", or undefined when it has none or they are not known. */
   widgets: string | undefined;
@@ -61,18 +50,10 @@ export function buildDirectoryPage(data: DirectoryPageData, ctx: Omit<DirectoryC
 
 export function buildDirectoryView(page: DirectoryPage, query: DirectoryQuery, ctx: DirectoryContext): DirectoryView {
   const rooms = page.rooms.map((room): DirectoryRoomView => {
-    const name = roomDisplayName(room);
     const widgets = widgetCount(ctx.widgetState?.get(room.roomId), room.roomId);
     return {
-      name,
+      ...roomCard(room, { linked: true, avatarSize: 64, topicMax: 500 }),
       href: roomPath(room.canonicalAlias ?? room.roomId),
-      alias: room.canonicalAlias,
-      topic: room.topic ? clip(room.topic, 500) : undefined,
-      memberCount: room.memberCount,
-      members: counted(room.memberCount, 'member', 'members'),
-      avatar: thumbnailPath(room.avatarUrl, 64, 64, 'crop') ?? undefined,
-      letter: avatarLetter(name),
-      isSpace: room.roomType === 'm.space',
       widgetCount: widgets,
       widgets: widgets ? counted(widgets, 'widget', 'widgets') : undefined,
     };
