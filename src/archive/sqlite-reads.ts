@@ -116,29 +116,32 @@ export class SqliteReads {
     if (query.toTs !== undefined) (range.push('rowid < (? + 1) * 1048576'), rangeParams.push(Math.max(0, Math.trunc(query.toTs))));
     const walk = `SELECT rowid AS fid FROM events_fts WHERE events_fts MATCH ?${range.map((r) => ` AND ${r}`).join('')} ORDER BY rowid DESC LIMIT ${SCAN_CAP}`;
     const walkParams = [match, ...rangeParams];
-    const passing = `SELECT m.fid FROM (${walk}) m CROSS JOIN events e ON e.fts_id = m.fid WHERE ${where.join(' AND ')}`;
-    const counts = this.get(
-      `SELECT (SELECT count(*) FROM (${passing} LIMIT ${COUNT_CAP + 1})) AS n, (SELECT count(*) FROM (${walk})) AS walked`,
-      ...walkParams, ...params, ...walkParams,
-    );
+    const passing = `SELECT m.fid FROM (${walk}) m CROSS JOIN events e ON e.fts_id = m.fid WHERE ${where.join(' AND ')} LIMIT ${COUNT_CAP + 1}`;
+    // One walk (statements hold the event loop: each walk is a task of its own): the count, and
+    // the oldest of the newest COUNT_CAP matches that pass, where the page's walk stops. The
+    // edge is a time key past 2^53, so it is read and passed on as a BigInt.
+    const first = this.statement(`SELECT count(*) AS n, min(CASE WHEN k <= ${COUNT_CAP} THEN fid END) AS edge FROM (SELECT fid, row_number() OVER (ORDER BY fid DESC) AS k FROM (${passing}))`);
+    first.setReadBigInts(true);
+    const counts = first.get(...walkParams, ...params) as Row | undefined;
     const counted = num(counts?.['n']);
-    // node:sqlite holds the event loop for each statement: the walks are separate tasks.
+    const edgeKey = counts?.['edge'];
+    if (typeof edgeKey !== 'bigint') return toSearchResult([], 0);
+    // A walk cut off at SCAN_CAP may have left matches unseen: then say "more than".
     await yieldToLoop();
-    // The page's walk stops at the oldest of the newest COUNT_CAP matches that pass.
-    const edge = `events_fts.rowid >= (SELECT min(fid) FROM (${passing} LIMIT ${COUNT_CAP}))`;
-    const from = `events_fts CROSS JOIN events e ON e.fts_id = events_fts.rowid WHERE events_fts MATCH ? AND ${edge} AND ${where.join(' AND ')}`;
+    const cut = counted <= COUNT_CAP && num(this.get(`SELECT count(*) AS n FROM (${walk})`, ...walkParams)?.['n']) >= SCAN_CAP;
+    await yieldToLoop();
+    const from = `events_fts CROSS JOIN events e ON e.fts_id = events_fts.rowid WHERE events_fts MATCH ? AND events_fts.rowid >= ? AND ${where.join(' AND ')}`;
     const fields = 'e.id, e.room_id, e.event_id, e.ts, e.day, e.sender, e.sender_name';
     const rows =
       query.sort === 'relevance'
-        ? this.all(`SELECT ${fields} FROM ${from} ORDER BY bm25(events_fts), events_fts.rowid DESC LIMIT ? OFFSET ?`, match, ...walkParams, ...params, ...params, query.limit, query.offset)
-        : this.all(`SELECT ${fields} FROM ${from} ORDER BY events_fts.rowid DESC LIMIT ? OFFSET ?`, match, ...walkParams, ...params, ...params, query.limit, query.offset);
+        ? this.all(`SELECT ${fields} FROM ${from} ORDER BY bm25(events_fts), events_fts.rowid DESC LIMIT ? OFFSET ?`, match, edgeKey, ...params, query.limit, query.offset)
+        : this.all(`SELECT ${fields} FROM ${from} ORDER BY events_fts.rowid DESC LIMIT ? OFFSET ?`, match, edgeKey, ...params, query.limit, query.offset);
     await yieldToLoop();
     const snippet = `SELECT snippet(events_fts, 0, '${MARK_START}', '${MARK_END}', '…', 24) AS snippet FROM events_fts
        WHERE events_fts MATCH ? AND rowid = (SELECT fts_id FROM events WHERE id = ?)`;
     for (const row of rows) row['snippet'] = this.get(snippet, match, num(row['id']))?.['snippet'];
     const result = toSearchResult(rows, counted);
-    // A walk cut off at SCAN_CAP may have left matches unseen: say "more than".
-    return num(counts?.['walked']) >= SCAN_CAP ? { ...result, capped: true } : result;
+    return cut ? { ...result, capped: true } : result;
   }
 
   private searchSender(query: SearchQuery): SearchResult {
