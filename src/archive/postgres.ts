@@ -33,23 +33,21 @@ export class PostgresStore extends PostgresReads implements ArchiveStore {
 
   private static pool(opts: PostgresOptions): pg.Pool {
     const ssl = /sslmode=require/.test(opts.connectionString) ? { rejectUnauthorized: false } : undefined;
-    const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 5, ssl, idleTimeoutMillis: 30_000 });
+    const schema = opts.schema;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+    // The search path is set as the connection starts (libpq's `options`), not by a query sent
+    // on connect beside the first real one: pg queues such overlapping queries, deprecated.
+    const options = schema ? `-c search_path=${schema}` : undefined;
+    const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 5, ssl, idleTimeoutMillis: 30_000, options });
     // An idle connection that fails is dropped by the pool; without a listener it would crash the process.
     pool.on('error', () => undefined);
-    if (opts.schema) {
-      const schema = opts.schema;
-      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${schema}`);
-      pool.on('connect', (client) => {
-        void client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`).catch(() => undefined);
-      });
-    }
     return pool;
   }
 
   private async transaction<T>(work: (db: Db) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      if (this.opts.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.opts.schema}; SET search_path TO ${this.opts.schema}`);
+      if (this.opts.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.opts.schema}`);
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
