@@ -11,7 +11,7 @@ import { DAY_MS, dayStart, utcDay } from '../utc-day.js';
  * `Located` the homeserver paths give, so the day pages are built and split the same way and
  * their URLs do not change. Undefined means "ask the homeserver".
  */
-export async function locateInArchive(archive: Archive, snapshot: RoomSnapshot, day: string): Promise<Located | undefined> {
+export async function locateInArchive(archive: Archive, snapshot: RoomSnapshot, day: string, today: string): Promise<Located | undefined> {
   const { roomId } = snapshot;
   const store = archive.store;
   const stretches = await store.stretches(roomId);
@@ -27,7 +27,13 @@ export async function locateInArchive(archive: Archive, snapshot: RoomSnapshot, 
   const around = await store.neighbourDays(roomId, day);
   const previousDay = around.previous;
   const snapshotNext = snapshot.timeline.map((e) => utcDay(e.origin_server_ts)).find((d) => d > day);
-  const nextDay = [around.next, snapshotNext].filter((d): d is string => d !== undefined).sort()[0];
+  // A day not yet over is served live, and the live path finds that day's events only in the
+  // room's latest events (the snapshot) and the chunks its index has read: so the archive names
+  // today only when the snapshot holds it. Otherwise the link may lead to "no messages" (404),
+  // as it did for a room created today with backdated messages: its state events of today lie
+  // at the timeline's start, which a live index that has read only the latest chunk never sees.
+  const archivedNext = around.next !== undefined && around.next < today ? around.next : undefined;
+  const nextDay = [archivedNext, snapshotNext].filter((d): d is string => d !== undefined).sort()[0];
   if (events.length === 0) {
     if (start + DAY_MS <= from) return { kind: 'outside' };
     return { kind: 'empty', previousDay, nextDay };

@@ -100,9 +100,10 @@ export class DayArchive {
    * The day's events, by `timestamp_to_event` where this session may use it, else from the
    * backwards index. A past day located by jumping is cached whole: it cannot change.
    */
-  private async locate(snapshot: RoomSnapshot, day: string, past: boolean): Promise<Located> {
+  private async locate(snapshot: RoomSnapshot, day: string, today: string): Promise<Located> {
+    const past = day < today;
     if (past && this.opts.archive) {
-      const held = await locateInArchive(this.opts.archive, snapshot, day).catch(() => undefined);
+      const held = await locateInArchive(this.opts.archive, snapshot, day, today).catch(() => undefined);
       if (held) {
         this.archiveDays++;
         return held;
@@ -123,7 +124,7 @@ export class DayArchive {
   async day(snapshot: RoomSnapshot, day: string, page: number): Promise<DayResult> {
     const today = utcDay(this.now());
     if (day > today) return { kind: 'outside' };
-    const result = await this.locate(snapshot, day, day < today);
+    const result = await this.locate(snapshot, day, today);
     if (result.kind === 'outside') return result;
     if (result.kind === 'empty') return { kind: 'empty', day, previousDay: result.previousDay, nextDay: result.nextDay };
     const { events, members, previousDay, nextDay } = result.located;

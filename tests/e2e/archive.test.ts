@@ -185,6 +185,17 @@ describe('the calendar and the thread index', () => {
       const firstDay = pagination.days[0]!;
       const count = pagination.messages.filter((m) => new Date(m.ts).toISOString().startsWith(firstDay)).length;
       expect($(`a[href="/room/pagination:localhost/date/${firstDay.replace(/-/g, '/')}"]`).text()).toContain(`${count} message`);
+      // Every day link a day page gives (previous and next day, its pages) leads to a page. On
+      // the day the room was seeded, the archive once linked today, whose only events (the
+      // room's creation, before the backdated messages) the live path serving today never
+      // reads: a 404.
+      const dayLinks = new Set<string>();
+      for (const href of linked) {
+        const day = await viewer.html(href!);
+        expect(day.status, href).toBe(200);
+        for (const a of day.$('a[href*="/room/pagination:localhost/date/"]').toArray()) dayLinks.add(day.$(a).attr('href')!.split('#')[0]!);
+      }
+      for (const href of dayLinks) expect((await viewer.get(href)).status, href).toBe(200);
       const threads = await viewer.html('/room/lobby:localhost/threads');
       expect(threads.status).toBe(200);
       expect(threads.$('p.coverage').text()).toContain('The archive holds');

@@ -7,6 +7,9 @@ import { utcDay } from '../../src/utc-day.js';
 import { RoomEpochs } from '../../src/rooms/epochs.js';
 import type { RoomSnapshot } from '../../src/rooms/snapshot.js';
 import { parseDay } from '../../src/view/day.js';
+import { Archive } from '../../src/archive/archive.js';
+import { SqliteStore } from '../../src/archive/sqlite.js';
+import { describeForArchive } from '../../src/view/archive-text.js';
 
 const HOUR = 3600_000;
 const START = Date.parse('2026-11-20T08:00:00Z');
@@ -128,5 +131,45 @@ describe('DayArchive', () => {
     expect(days.map((d) => d.day)).toEqual([...new Set(events.map((e) => utcDay(e.origin_server_ts)))]);
     const last = days.at(-1)!;
     expect(last.lastModified).toBe(events.at(-1)!.origin_server_ts);
+  });
+
+  it('from the archive, links only days whose pages exist: not today when only its state lies at the timeline’s start', async () => {
+    // As the seeded #pagination: created today, then messages sent with backdated timestamps.
+    // The archive holds today's state events; the live path, which serves today, reads only
+    // the latest chunk and finds none of them, so a link to today would be a 404.
+    const created = Date.parse('2026-11-29T01:00:00Z');
+    const state: MatrixEvent[] = [
+      { event_id: '$create', type: 'm.room.create', sender: '@a:x', state_key: '', origin_server_ts: created, content: {} },
+      { event_id: '$join', type: 'm.room.member', sender: '@a:x', state_key: '@a:x', origin_server_ts: created + 1, content: { membership: 'join' } },
+    ];
+    const backdated = Array.from({ length: 90 }, (_, i) => message(i + 1, Date.parse('2026-11-25T08:00:00Z') + Math.floor(i / 30) * 24 * HOUR + (i % 30) * 60_000));
+    const timeline = [...state, ...backdated];
+    const store = new SqliteStore(':memory:');
+    await store.migrate();
+    const held = new Archive(store, { describe: describeForArchive, now });
+    await held.record('!r:x', { events: timeline, state: [] }, { from: undefined, dir: 'b', start: undefined, end: 'end', reachedStart: true });
+    const options = { epochs: new RoomEpochs(), pageSize: 50, maxBytes: 10_000_000, chunkBudget: 20, chunkSize: 40, now, isVisible: visible };
+    const live = new DayArchive(new TimelineApi(timeline).asApi(), options);
+    const api = new TimelineApi(timeline);
+    const archived = new DayArchive(api.asApi(), { ...options, epochs: new RoomEpochs(), archive: held });
+    const snapshot = snapshotOf(timeline);
+
+    const last = await archived.day(snapshot, '2026-11-27', 1);
+    expect(last.kind === 'page' && last.data.nextDay).toBeUndefined();
+    expect(archived.archiveDays).toBe(1);
+    expect(api.calls).toBe(0);
+    const liveLast = await live.day(snapshot, '2026-11-27', 1);
+    expect(liveLast.kind === 'page' && liveLast.data.nextDay).toBeUndefined();
+    // Every day a page links, from the first on, is a page.
+    for (let day: string | undefined = '2026-11-25'; day; ) {
+      const result = await archived.day(snapshot, day, 1);
+      expect(result.kind, day).toBe('page');
+      day = result.kind === 'page' ? result.data.nextDay : undefined;
+    }
+    // A message of today in the room's latest events is linked, from the snapshot.
+    const today = message(91, Date.parse('2026-11-29T10:00:00Z'));
+    const withToday = snapshotOf([...timeline, today]);
+    const linked = await archived.day(withToday, '2026-11-27', 1);
+    expect(linked.kind === 'page' && linked.data.nextDay).toBe('2026-11-29');
   });
 });
