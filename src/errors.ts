@@ -69,6 +69,18 @@ export class HomeserverUnavailable extends ViewerError {
   }
 }
 
+/**
+ * The archive's search worker has too many searches waiting, or one waited too long: a 503
+ * like a full queue toward the homeserver (with its Retry-After), in words about searching.
+ */
+export class SearchBusy extends HomeserverUnavailable {
+  override name = 'SearchBusy';
+  override readonly explanation: string = 'Too many searches are running right now. Please try again in a little while.';
+  constructor(detail: string) {
+    super(detail, 10);
+  }
+}
+
 export class HomeserverTimeout extends ViewerError {
   override name = 'HomeserverTimeout';
   readonly status = 504;

@@ -1,29 +1,32 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { MatrixEvent } from '../matrix/events.js';
 import { yieldToLoop } from '../slices.js';
-import { ftsMatch } from './redact.js';
-import { eventOf, num, optional, toBackfill, toDayCount, toSearchResult, toStretch, toThread, type Row } from './rows.js';
-import { COUNT_CAP, MARK_END, MARK_START, type ArchiveStats, type BackfillState, type SearchQuery, type SearchResult, type Stretch, type ThreadSummary } from './types.js';
-
-/** How many matches of the words a search looks through at most, newest first. */
-const SCAN_CAP = 5 * COUNT_CAP;
+import { eventOf, num, optional, toBackfill, toDayCount, toStretch, toThread, type Row } from './rows.js';
+import { SearchWorker } from './sqlite-search-pool.js';
+import { searchSqlite } from './sqlite-search.js';
+import type { ArchiveStats, BackfillState, SearchQuery, SearchResult, Stretch, ThreadSummary } from './types.js';
 
 /**
- * The SQLite store's reads, each one bounded query (node:sqlite runs them on the event loop).
+ * The SQLite store's reads, each one bounded query (node:sqlite runs them on the event loop;
+ * searches, the longest, in a worker).
  * The writes are in sqlite.ts.
  */
 export class SqliteReads {
   protected readonly db: DatabaseSync;
 
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     this.db = new DatabaseSync(path);
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF;');
+    // WAL lets the search worker's own read-only connection read beside this one's writes and
+    // see each committed chunk. An in-memory database answers "memory" and searches in-process.
+    const mode = (this.db.prepare('PRAGMA journal_mode = WAL').get() as Row | undefined)?.['journal_mode'];
+    if (path !== ':memory:' && mode !== 'wal') throw new Error(`The SQLite archive ${path} cannot use WAL (journal mode ${String(mode)})`);
+    this.db.exec('PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF;');
   }
 
   private readonly statements = new Map<string, StatementSync>();
 
-  /** Prepared once per SQL text: the texts are this file's and sqlite.ts's, a bounded set. */
-  protected statement(sql: string): StatementSync {
+  /** Prepared once per SQL text: the texts are this file's, sqlite.ts's and sqlite-search.ts's (which an in-memory archive runs with this), a bounded set. */
+  statement(sql: string): StatementSync {
     let statement = this.statements.get(sql);
     if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
     return statement;
@@ -87,72 +90,21 @@ export class SqliteReads {
   }
 
   /**
-   * Bounded whatever the words. The index's rowids are time keys (see the schema), so FTS5
-   * walks a match newest first. A first, cheap walk (rowids only) goes through at most
-   * SCAN_CAP matches and finds where the newest COUNT_CAP that pass the filters end; the page
-   * then walks only that far, ranking by bm25 or taking the newest, and snippets are made for
-   * the page's rows. Dates bound the walk by rowid. Without words (`from:` alone) the sender's
-   * index is walked newest first.
+   * In a worker with a read-only connection of its own (sqlite-search-worker.ts), so that no
+   * search statement holds the event loop; an in-memory database (tests) cannot be shared
+   * with a worker, so its searches run here, a walk a task (sqlite-search.ts).
    */
   async search(query: SearchQuery): Promise<SearchResult> {
-    return query.terms.length > 0 ? this.searchWords(query) : this.searchSender(query);
+    if (this.path === ':memory:') return searchSqlite(this, query, yieldToLoop);
+    return (this.searchWorker ??= new SearchWorker(this.path)).search(query);
   }
 
-  private filters(query: SearchQuery): { where: string[]; params: SQLInputValue[] } {
-    const where = ['e.room_id IN (SELECT value FROM json_each(?))'];
-    const params: SQLInputValue[] = [JSON.stringify(query.roomIds)];
-    if (query.sender) (where.push('e.sender = ?'), params.push(query.sender));
-    if (query.fromTs !== undefined) (where.push('e.ts >= ?'), params.push(query.fromTs));
-    if (query.toTs !== undefined) (where.push('e.ts <= ?'), params.push(query.toTs));
-    return { where, params };
-  }
+  private searchWorker: SearchWorker | undefined;
 
-  private async searchWords(query: SearchQuery): Promise<SearchResult> {
-    const match = ftsMatch(query.terms);
-    const { where, params } = this.filters(query);
-    const range: string[] = [];
-    const rangeParams: SQLInputValue[] = [];
-    if (query.fromTs !== undefined) (range.push('rowid >= ? * 1048576'), rangeParams.push(Math.max(0, Math.trunc(query.fromTs))));
-    if (query.toTs !== undefined) (range.push('rowid < (? + 1) * 1048576'), rangeParams.push(Math.max(0, Math.trunc(query.toTs))));
-    const walk = `SELECT rowid AS fid FROM events_fts WHERE events_fts MATCH ?${range.map((r) => ` AND ${r}`).join('')} ORDER BY rowid DESC LIMIT ${SCAN_CAP}`;
-    const walkParams = [match, ...rangeParams];
-    const passing = `SELECT m.fid FROM (${walk}) m CROSS JOIN events e ON e.fts_id = m.fid WHERE ${where.join(' AND ')} LIMIT ${COUNT_CAP + 1}`;
-    // One walk (statements hold the event loop: each walk is a task of its own): the count, and
-    // the oldest of the newest COUNT_CAP matches that pass, where the page's walk stops. The
-    // edge is a time key past 2^53, so it is read and passed on as a BigInt.
-    const first = this.statement(`SELECT count(*) AS n, min(CASE WHEN k <= ${COUNT_CAP} THEN fid END) AS edge FROM (SELECT fid, row_number() OVER (ORDER BY fid DESC) AS k FROM (${passing}))`);
-    first.setReadBigInts(true);
-    const counts = first.get(...walkParams, ...params) as Row | undefined;
-    const counted = num(counts?.['n']);
-    const edgeKey = counts?.['edge'];
-    if (typeof edgeKey !== 'bigint') return toSearchResult([], 0);
-    // A walk cut off at SCAN_CAP may have left matches unseen: then say "more than".
-    await yieldToLoop();
-    const cut = counted <= COUNT_CAP && num(this.get(`SELECT count(*) AS n FROM (${walk})`, ...walkParams)?.['n']) >= SCAN_CAP;
-    await yieldToLoop();
-    const from = `events_fts CROSS JOIN events e ON e.fts_id = events_fts.rowid WHERE events_fts MATCH ? AND events_fts.rowid >= ? AND ${where.join(' AND ')}`;
-    const fields = 'e.id, e.room_id, e.event_id, e.ts, e.day, e.sender, e.sender_name';
-    const rows =
-      query.sort === 'relevance'
-        ? this.all(`SELECT ${fields} FROM ${from} ORDER BY bm25(events_fts), events_fts.rowid DESC LIMIT ? OFFSET ?`, match, edgeKey, ...params, query.limit, query.offset)
-        : this.all(`SELECT ${fields} FROM ${from} ORDER BY events_fts.rowid DESC LIMIT ? OFFSET ?`, match, edgeKey, ...params, query.limit, query.offset);
-    await yieldToLoop();
-    const snippet = `SELECT snippet(events_fts, 0, '${MARK_START}', '${MARK_END}', '…', 24) AS snippet FROM events_fts
-       WHERE events_fts MATCH ? AND rowid = (SELECT fts_id FROM events WHERE id = ?)`;
-    for (const row of rows) row['snippet'] = this.get(snippet, match, num(row['id']))?.['snippet'];
-    const result = toSearchResult(rows, counted);
-    return cut ? { ...result, capped: true } : result;
-  }
-
-  private searchSender(query: SearchQuery): SearchResult {
-    const { where, params } = this.filters(query);
-    const from = `events e CROSS JOIN events_fts ON events_fts.rowid = e.fts_id WHERE e.fts_id IS NOT NULL AND ${where.join(' AND ')}`;
-    const rows = this.all(
-      `SELECT e.room_id, e.event_id, e.ts, e.day, e.sender, e.sender_name, substr(events_fts.text, 1, 200) AS snippet FROM ${from} ORDER BY e.ts DESC LIMIT ? OFFSET ?`,
-      ...params, query.limit, query.offset,
-    );
-    const counted = num(this.get(`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} LIMIT ${COUNT_CAP + 1})`, ...params)?.['n']);
-    return toSearchResult(rows, counted);
+  /** Stops the search worker; sqlite.ts's close() calls it before closing the connection. */
+  protected async stopSearches(): Promise<void> {
+    await this.searchWorker?.close();
+    this.searchWorker = undefined;
   }
 
   async backfillState(roomId: string): Promise<BackfillState | undefined> {

@@ -11,7 +11,7 @@ import type { ArchiveStore, ArchivedChunk, BackfillState } from './types.js';
 /**
  * The embedded archive: one SQLite file through Node's built-in node:sqlite, FTS5 for text.
  * node:sqlite is synchronous, so every statement here is small: one chunk per transaction,
- * and searches with a LIMIT.
+ * and searches with a LIMIT, run in a worker thread of their own (sqlite-search-pool.ts).
  */
 export class SqliteStore extends SqliteReads implements ArchiveStore {
   readonly kind = 'sqlite' as const;
@@ -43,6 +43,7 @@ export class SqliteStore extends SqliteReads implements ArchiveStore {
   }
 
   async close(): Promise<void> {
+    await this.stopSearches();
     if (this.db.isOpen) this.db.close();
   }
 
