@@ -52,6 +52,9 @@ export class SearchWorker {
     const worker = new Worker(new URL(fromSource ? './sqlite-search-worker.ts' : './sqlite-search-worker.js', import.meta.url), {
       workerData: { path: this.path },
       execArgv: fromSource ? ['--import', 'tsx'] : [],
+      // Its heap holds a page of results at a time (SQLite's cache is outside it): a small
+      // bound keeps the thread's share of the dyno's memory small.
+      resourceLimits: { maxOldGenerationSizeMb: 48 },
     });
     worker.unref();
     worker.on('message', (answer: Answer) => {
