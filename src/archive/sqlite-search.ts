@@ -3,8 +3,10 @@ import { ftsMatch } from './redact.js';
 import { num, toSearchResult, type Row } from './rows.js';
 import { COUNT_CAP, MARK_END, MARK_START, type SearchQuery, type SearchResult } from './types.js';
 
-/** How many matches of the words a search looks through at most, newest first. */
+/** How many matches of the words one walk looks through, newest first. */
 const SCAN_CAP = 5 * COUNT_CAP;
+/** Walks a search takes at most: 100 × 5,000 matches of its words, before it says "more than". */
+const MAX_WINDOWS = 100;
 
 /** A connection's prepared statements, one per SQL text (the texts here are a bounded set). */
 export interface Statements {
@@ -43,21 +45,39 @@ async function searchWords(db: Statements, query: SearchQuery, pause: () => Prom
   const rangeParams: SQLInputValue[] = [];
   if (query.fromTs !== undefined) (range.push('rowid >= ? * 1048576'), rangeParams.push(Math.max(0, Math.trunc(query.fromTs))));
   if (query.toTs !== undefined) (range.push('rowid < (? + 1) * 1048576'), rangeParams.push(Math.max(0, Math.trunc(query.toTs))));
-  const walk = `SELECT rowid AS fid FROM events_fts WHERE events_fts MATCH ?${range.map((r) => ` AND ${r}`).join('')} ORDER BY rowid DESC LIMIT ${SCAN_CAP}`;
-  const walkParams = [match, ...rangeParams];
-  const passing = `SELECT m.fid FROM (${walk}) m CROSS JOIN events e ON e.fts_id = m.fid WHERE ${where.join(' AND ')} LIMIT ${COUNT_CAP + 1}`;
-  // One walk (on the event loop each walk is a task of its own): the count, and the oldest of
-  // the newest COUNT_CAP matches that pass, where the page's walk stops. The edge is a time
-  // key past 2^53, so it is read and passed on as a BigInt.
-  const first = db.statement(`SELECT count(*) AS n, min(CASE WHEN k <= ${COUNT_CAP} THEN fid END) AS edge FROM (SELECT fid, row_number() OVER (ORDER BY fid DESC) AS k FROM (${passing}))`);
-  first.setReadBigInts(true);
-  const counts = first.get(...walkParams, ...params) as Row | undefined;
-  const counted = num(counts?.['n']);
-  const edgeKey = counts?.['edge'];
-  if (typeof edgeKey !== 'bigint') return toSearchResult([], 0);
-  // A walk cut off at SCAN_CAP may have left matches unseen: then say "more than".
-  await pause();
-  const cut = counted <= COUNT_CAP && num(get(db, `SELECT count(*) AS n FROM (${walk})`, ...walkParams)?.['n']) >= SCAN_CAP;
+  // The matches are walked newest first in windows of SCAN_CAP, each window a task of its own,
+  // until COUNT_CAP + 1 pass the filters: a one-room search still finds that room's matches
+  // behind thousands of newer ones elsewhere. `edge` ends up at the oldest of the newest
+  // COUNT_CAP that pass, where the page's walk stops; it is a time key past 2^53, so a BigInt.
+  let counted = 0;
+  let edgeKey: bigint | undefined;
+  let below: bigint | undefined;
+  let cut = false;
+  for (let window = 0; ; window++) {
+    const bounds = [...range, ...(below === undefined ? [] : ['rowid < ?'])];
+    const walk = `SELECT rowid AS fid FROM events_fts WHERE events_fts MATCH ?${bounds.map((r) => ` AND ${r}`).join('')} ORDER BY rowid DESC LIMIT ${SCAN_CAP}`;
+    const walkParams: SQLInputValue[] = [match, ...rangeParams, ...(below === undefined ? [] : [below])];
+    const need = COUNT_CAP - counted;
+    const passing = `SELECT m.fid FROM (${walk}) m CROSS JOIN events e ON e.fts_id = m.fid WHERE ${where.join(' AND ')} LIMIT ?`;
+    // Positional parameters bind in the order the text names them.
+    const first = db.statement(
+      `SELECT (SELECT count(*) FROM (${walk})) AS scanned, (SELECT min(fid) FROM (${walk})) AS low, count(*) AS n, min(CASE WHEN k <= ? THEN fid END) AS edge FROM (SELECT fid, row_number() OVER (ORDER BY fid DESC) AS k FROM (${passing}))`,
+    );
+    first.setReadBigInts(true);
+    const row = first.get(...walkParams, ...walkParams, need, ...walkParams, ...params, need + 1) as Row | undefined;
+    counted += num(row?.['n']);
+    if (typeof row?.['edge'] === 'bigint') edgeKey = row['edge'];
+    const scanned = num(row?.['scanned']);
+    if (counted > COUNT_CAP || scanned < SCAN_CAP || typeof row?.['low'] !== 'bigint') break;
+    // Past MAX_WINDOWS the words are too common to count further: say "more than".
+    if (window + 1 >= MAX_WINDOWS) {
+      cut = true;
+      break;
+    }
+    below = row['low'];
+    await pause();
+  }
+  if (edgeKey === undefined) return cut ? { ...toSearchResult([], 0), capped: true } : toSearchResult([], 0);
   await pause();
   const from = `events_fts CROSS JOIN events e ON e.fts_id = events_fts.rowid WHERE events_fts MATCH ? AND events_fts.rowid >= ? AND ${where.join(' AND ')}`;
   const fields = 'e.id, e.room_id, e.event_id, e.ts, e.day, e.sender, e.sender_name';

@@ -122,6 +122,25 @@ export function storeSuite(name: string, make: () => Promise<ArchiveStore>): voi
       expect(hit.snippet).toContain(`${MARK_START}lazy${MARK_END}`);
     });
 
+    it('finds a room\'s matches behind thousands of newer ones in other rooms, and counts past the cap', async () => {
+      const lone = '!lone:test';
+      const busy = '!busy:test';
+      await archive.record(lone, { events: [msg('needle in the quiet room', T0 - 5 * DAY, { event_id: '$needle' })], state: [] }, undefined);
+      // More than one walk's worth of newer matches elsewhere (5,000 a walk in SQLite).
+      for (let chunk = 0; chunk < 12; chunk++) {
+        const events = Array.from({ length: 500 }, (_, i) => msg(`needle number ${chunk * 500 + i}`, T0 + chunk * 1000 + i));
+        await archive.record(busy, { events, state: [] }, undefined);
+      }
+      const inLone = await store.search(query('needle', { roomIds: [lone] }));
+      expect(inLone.hits.map((h) => h.eventId)).toEqual(['$needle']);
+      expect(inLone).toMatchObject({ total: 1, capped: false });
+      const newest = await store.search(query('needle', { roomIds: [lone, busy], sort: 'new' }));
+      expect(newest).toMatchObject({ total: 1000, capped: true });
+      expect(newest.hits[0]!.ts).toBe(T0 + 11 * 1000 + 499);
+      await store.deleteRoom(lone);
+      await store.deleteRoom(busy);
+    }, 60_000);
+
     it('applies redactions: the placeholder stays, the content and the index entry go', async () => {
       const target = events[2]!;
       await archive.record(ROOM, { events: [{ event_id: '$red', type: 'm.room.redaction', sender: '@alice:test', origin_server_ts: T0 + 5, redacts: target.event_id, content: { redacts: target.event_id } }], state: [] }, undefined);
