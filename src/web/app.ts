@@ -86,7 +86,7 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler;
   app.set('query parser', 'simple');
   // Observability first, so that every answer (errors, static files, 429s) is counted and logged.
   const metrics = createMetrics(deps.caches, deps.config.metricsToken, () => deps.client.budget.bytesInFlight);
-  if (deps.archive) registerArchiveMetrics(metrics.registry, deps.archive, deps.backfill);
+  if (deps.archive) registerArchiveMetrics(metrics, deps.archive, deps.backfill);
   deps.upstreamListeners?.push((endpoint, outcome, ms) => metrics.observeUpstream(endpoint, outcome, ms));
   app.use(requestContext());
   app.use(metrics.middleware);

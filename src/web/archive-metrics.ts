@@ -1,9 +1,11 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge } from 'prom-client';
 import type { Archive } from '../archive/archive.js';
 import type { BackfillProgress } from '../archive/backfill.js';
+import type { Metrics } from './metrics.js';
 
 /** The archive's size and the backfill's progress in /metrics, read at scrape time. */
-export function registerArchiveMetrics(registry: Registry, archive: Archive, backfill: { progress: BackfillProgress } | undefined): void {
+export function registerArchiveMetrics(metrics: Pick<Metrics, 'registry' | 'counter'>, archive: Archive, backfill: { progress: BackfillProgress } | undefined): void {
+  const { registry } = metrics;
   const stat = (name: string, help: string, read: (s: Awaited<ReturnType<Archive['stats']>>) => number): void => {
     new Gauge({
       name,
@@ -17,17 +19,7 @@ export function registerArchiveMetrics(registry: Registry, archive: Archive, bac
   stat('archive_messages', 'Messages held in the archive', (s) => s.events);
   stat('archive_rooms', 'Rooms with events in the archive', (s) => s.rooms);
   stat('archive_size_bytes', 'Bytes the archive takes in its store (file or tables with indexes)', (s) => s.bytes);
-  const total = (name: string, help: string, read: () => number): void => {
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read());
-      },
-    });
-  };
+  const total = metrics.counter;
   total('archive_events_written_total', 'Events this process wrote to the archive', () => archive.eventsWritten);
   total('archive_write_failures_total', 'Archive writes that failed (the page was served anyway)', () => archive.writeFailures);
   if (!backfill) return;
