@@ -1,5 +1,5 @@
 import type { MatrixEvent } from '../matrix/events.js';
-import type { TimelineChunk } from '../matrix/rooms.js';
+import type { TimelineChunk } from '../matrix/room-answers.js';
 import { holdsDay } from './stretches.js';
 import { utcDay } from '../utc-day.js';
 import type { ArchiveStats, ArchiveStore, ArchivedEvent, ChunkEdges } from './types.js';

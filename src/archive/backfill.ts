@@ -1,4 +1,4 @@
-import type { TimelineChunk } from '../matrix/rooms.js';
+import type { TimelineChunk } from '../matrix/room-answers.js';
 import type { Archive } from './archive.js';
 
 export interface BackfillOptions {

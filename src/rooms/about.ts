@@ -1,5 +1,5 @@
 import type { MatrixEvent } from '../matrix/events.js';
-import type { HierarchyRoom } from '../matrix/rooms.js';
+import type { HierarchyRoom } from '../matrix/room-answers.js';
 import { memberEventsOf, type MemberList } from './members.js';
 import type { RoomReader } from './reader.js';
 import type { RoomSnapshot } from './snapshot.js';

@@ -1,6 +1,6 @@
 import { HomeserverUnavailable } from '../errors.js';
 import type { MatrixEvent } from '../matrix/events.js';
-import type { TimelineChunk } from '../matrix/rooms.js';
+import type { TimelineChunk } from '../matrix/room-answers.js';
 import type { DaySource } from './homeserver.js';
 import type { Located } from './day-jump.js';
 import { roomKey, type RoomEpochs } from './epochs.js';

@@ -1,6 +1,6 @@
 import type { PublicRoomsPage, PublicRoomsQuery } from '../matrix/directory.js';
 import type { MatrixEvent } from '../matrix/events.js';
-import type { EventContext, HierarchyPage, MemberChunk, RelationsPage, TimelineChunk } from '../matrix/rooms.js';
+import type { EventContext, HierarchyPage, MemberChunk, RelationsPage, TimelineChunk } from '../matrix/room-answers.js';
 
 type Signal = AbortSignal | undefined;
 

@@ -1,5 +1,5 @@
 import type { MatrixEvent } from '../matrix/events.js';
-import type { MemberChunk } from '../matrix/rooms.js';
+import type { MemberChunk } from '../matrix/room-answers.js';
 import type { MemberSource } from './homeserver.js';
 import { roomKey, type EpochedRoom } from './epochs.js';
 import type { ReadThroughCache } from './read-through.js';

@@ -1,7 +1,7 @@
 import { NotFound } from '../errors.js';
 import { MatrixApiError } from '../matrix/errors.js';
 import { isRecord, type MatrixEvent } from '../matrix/events.js';
-import type { HierarchyRoom } from '../matrix/rooms.js';
+import type { HierarchyRoom } from '../matrix/room-answers.js';
 import type { TimelineSource } from './homeserver.js';
 import { RoomMembers, type MemberList } from './members.js';
 import { rollBack, rollForward } from './profiles.js';

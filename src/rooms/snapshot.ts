@@ -1,5 +1,5 @@
 import type { MatrixEvent } from '../matrix/events.js';
-import type { TimelineChunk } from '../matrix/rooms.js';
+import type { TimelineChunk } from '../matrix/room-answers.js';
 import { parseRoomState, type RoomState } from './state.js';
 
 /**

@@ -4,7 +4,7 @@
  * shows, so the route neither fetches nor decides what to fetch.
  */
 import type { MatrixEvent } from '../matrix/events.js';
-import type { HierarchyRoom } from '../matrix/rooms.js';
+import type { HierarchyRoom } from '../matrix/room-answers.js';
 import type { RoomReader, TimelinePage } from './reader.js';
 import type { RoomSnapshot } from './snapshot.js';
 

@@ -1,4 +1,4 @@
-import type { HierarchyRoom } from '../matrix/rooms.js';
+import type { HierarchyRoom } from '../matrix/room-answers.js';
 import { roomCard, type RoomCardView } from './room-card.js';
 
 export interface SpaceChildView extends RoomCardView {

@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import type { PublicRoomsPage } from '../../src/matrix/directory.js';
 import { NotFound } from '../../src/errors.js';
 import { isRecord, type MatrixEvent } from '../../src/matrix/events.js';
-import type { EventContext, HierarchyPage, MemberChunk, RelationsPage, TimelineChunk } from '../../src/matrix/rooms.js';
+import type { EventContext, HierarchyPage, MemberChunk, RelationsPage, TimelineChunk } from '../../src/matrix/room-answers.js';
 import { createLogger } from '../../src/log.js';
 import { ByteBudget } from '../../src/matrix/bounded-fetch.js';
 import { Session } from '../../src/matrix/session.js';

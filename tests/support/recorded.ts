@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEvents, type MatrixEvent } from '../../src/matrix/events.js';
-import { parseMessages, type TimelineChunk } from '../../src/matrix/rooms.js';
+import { parseMessages, type TimelineChunk } from '../../src/matrix/room-answers.js';
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'recorded');
 

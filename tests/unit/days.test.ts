@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MatrixEvent } from '../../src/matrix/events.js';
-import type { TimelineChunk } from '../../src/matrix/rooms.js';
+import type { TimelineChunk } from '../../src/matrix/room-answers.js';
 import type { DaySource } from '../../src/rooms/homeserver.js';
 import { DayArchive, splitPages, StillIndexing } from '../../src/rooms/days.js';
 import { utcDay } from '../../src/utc-day.js';

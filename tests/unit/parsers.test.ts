@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePublicRoom, parsePublicRoomsPage } from '../../src/matrix/directory.js';
 import { BadGateway } from '../../src/errors.js';
 import { parseEvent, parseEvents } from '../../src/matrix/events.js';
-import { parseContext, parseHierarchy, parseMessages, parseRelations, parseStateList } from '../../src/matrix/rooms.js';
+import { parseContext, parseHierarchy, parseMessages, parseRelations, parseStateList } from '../../src/matrix/room-answers.js';
 import { recorded } from '../support/recorded.js';
 
 const chronological = (events: ReadonlyArray<{ origin_server_ts: number }>): boolean => events.every((e, i) => i === 0 || events[i - 1]!.origin_server_ts <= e.origin_server_ts);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MatrixEvent } from '../../src/matrix/events.js';
-import type { EventContext, TimelineChunk } from '../../src/matrix/rooms.js';
+import type { EventContext, TimelineChunk } from '../../src/matrix/room-answers.js';
 import type { TimelineSource } from '../../src/rooms/homeserver.js';
 import { RoomReader } from '../../src/rooms/reader.js';
 import type { RoomSnapshot } from '../../src/rooms/snapshot.js';

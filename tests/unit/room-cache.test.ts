@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HomeserverUnavailable, NotFound, RoomForbidden } from '../../src/errors.js';
 import { MatrixApiError } from '../../src/matrix/errors.js';
 import type { MatrixEvent } from '../../src/matrix/events.js';
-import type { TimelineChunk } from '../../src/matrix/rooms.js';
+import type { TimelineChunk } from '../../src/matrix/room-answers.js';
 import type { SnapshotSource } from '../../src/rooms/homeserver.js';
 import { RoomCache } from '../../src/rooms/cache.js';
 import { RoomEpochs, type EpochChange } from '../../src/rooms/epochs.js';

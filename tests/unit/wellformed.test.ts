@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePublicRoomsPage } from '../../src/matrix/directory.js';
 import { parseEvents, type MatrixEvent } from '../../src/matrix/events.js';
-import type { HierarchyRoom } from '../../src/matrix/rooms.js';
+import type { HierarchyRoom } from '../../src/matrix/room-answers.js';
 import { wellFormedJson, wellFormedText } from '../../src/matrix/wellformed.js';
 import { buildSnapshot } from '../../src/rooms/snapshot.js';
 import { buildDirectoryView } from '../../src/view/directory.js';
