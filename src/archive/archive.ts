@@ -1,6 +1,7 @@
 import type { MatrixEvent } from '../matrix/events.js';
 import type { TimelineChunk } from '../matrix/room-answers.js';
 import { holdsDay } from './stretches.js';
+import { yieldToLoop } from '../slices.js';
 import { utcDay } from '../utc-day.js';
 import type { ArchiveStats, ArchiveStore, ArchivedEvent, ChunkEdges } from './types.js';
 
@@ -39,6 +40,10 @@ export class Archive {
 
   /** Stores a chunk; `edges` when it is a contiguous run of the timeline, as `/messages` answers. */
   async record(roomId: string, chunk: Pick<TimelineChunk, 'events' | 'state'>, edges: ChunkEdges | undefined): Promise<void> {
+    // A turn of its own: describing and writing a chunk is synchronous (node:sqlite), and it
+    // would otherwise run in the turn that parsed the answer, one room after another when
+    // many answers arrive together (bench big rooms).
+    await yieldToLoop();
     const members = new Map<string, MatrixEvent>();
     const memberEvents = [...chunk.state, ...chunk.events].filter((e) => e.type === 'm.room.member' && e.state_key);
     for (const m of memberEvents) members.set(m.state_key!, m);

@@ -1,4 +1,5 @@
 import { BadGateway, HomeserverTimeout } from '../errors.js';
+import { yieldToLoop } from '../slices.js';
 
 /** The homeserver's answer passed the byte bound: the call stopped there. */
 export class AnswerTooLarge extends BadGateway {
@@ -85,7 +86,11 @@ export function boundedFetch(opts: BoundedFetchOptions): typeof globalThis.fetch
           seen += chunk.byteLength;
           controller.enqueue(chunk);
         },
-        flush() {
+        // The end of the answer waits for a turn of its own, so that what the reader then does
+        // with the whole answer (the JSON parse and what follows) is not added to the turn
+        // that read the last bytes, in which other answers' last bytes may be read too.
+        async flush() {
+          await yieldToLoop();
           opts.budget.close(reader, seen);
         },
         cancel() {

@@ -21,6 +21,20 @@ async function filled(): Promise<{ store: SqliteStore; archive: Archive }> {
 
 const message = (id: string, ts: number, body: string) => ({ event_id: id, type: 'm.room.message', sender: '@a:t', origin_server_ts: ts, content: { msgtype: 'm.text', body } });
 
+describe('Archive.record', () => {
+  it('writes in a turn of the loop of its own, not in the turn that parsed the answer', async () => {
+    const { store, archive } = await filled();
+    const order: string[] = [];
+    const write = store.recordChunk.bind(store);
+    store.recordChunk = (chunk) => (order.push('write'), write(chunk));
+    // Work queued before the record (a cached page's answer, say) goes first.
+    setImmediate(() => order.push('other'));
+    await archive.record('!r:t', { events: [message('$1', 1000, 'one walrus')], state: [] }, undefined);
+    expect(order).toEqual(['other', 'write']);
+    await store.close();
+  });
+});
+
 describe('the SQLite search worker', () => {
   it('reads what the store committed since its last search', async () => {
     const { store, archive } = await filled();

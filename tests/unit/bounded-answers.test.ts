@@ -45,6 +45,25 @@ describe('boundedFetch', () => {
     }
   });
 
+  it('ends an answer in a turn of the loop of its own, so what reads it whole does not add to the turn that read its last bytes', async () => {
+    const server = await startFakeHomeserver((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"chunk":[]}');
+    });
+    try {
+      const fetch = boundedFetch({ maxBytes: 1 << 20, timeoutMs: 5000, budget: new ByteBudget(1 << 20) });
+      const response = await fetch(server.url);
+      // Let the whole body arrive, so that only the end is left to wait for.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const order: string[] = [];
+      setImmediate(() => order.push('other'));
+      await response.json().then(() => order.push('parsed'));
+      expect(order).toEqual(['other', 'parsed']);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('stops an answer that never ends at the deadline', async () => {
     const server = await startFakeHomeserver((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
