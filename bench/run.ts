@@ -238,11 +238,22 @@ async function main(): Promise<void> {
     ['by alias (/room/garden:…)', `/room/garden:${seed.serverName}`],
     ['by room ID (/room/!…library)', `/room/${encodeURIComponent(seed.rooms.library.roomId)}`],
     ['by canonical alias, second room (/room/v12…)', `/room/${seed.rooms.v12.alias.slice(1)}`],
+    ['by alias, a room not in the directory (/room/unlisted…)', `/room/${seed.rooms.unlisted.alias.slice(1)}`],
   ] as const) {
     const before = await upstreamCalls(viewer);
     const response = await fetch(`${viewer.url}${path}`, { redirect: 'manual' });
     await response.text();
     say(`| ${label} | ${response.status} | ${(await upstreamCalls(viewer)) - before} |`);
+  }
+  // As a crawler or a reader arrives: the directory first, then a room it links to, not read yet.
+  const directoryHtml = await (await fetch(`${viewer.url}/`)).text();
+  const read = new Set(['lobby', 'garden', 'library', 'v12', 'unlisted'].map((name) => `/room/${name}:${seed.serverName}`));
+  const linked = [...directoryHtml.matchAll(/href="(\/room\/[^"/?#]+)"/g)].map((m) => m[1]!).find((href) => !read.has(decodeURIComponent(href)));
+  if (linked) {
+    const before = await upstreamCalls(viewer);
+    const response = await fetch(`${viewer.url}${linked}`, { redirect: 'manual' });
+    await response.text();
+    say(`| by alias, reached from the directory (${decodeURIComponent(linked)}, \`/\` read first) | ${response.status} | ${(await upstreamCalls(viewer)) - before} |`);
   }
   const coldRoom = `/room/${seed.rooms.pagination.alias.slice(1)}`;
   const loadsBefore = await upstreamCalls(viewer, 'context');

@@ -20,6 +20,7 @@ import { RoomResolver } from './rooms/resolver.js';
 import { WidgetStateLookup } from './rooms/widget-state.js';
 import { Denylist } from './rooms/denylist.js';
 import { DirectoryService, ListedRooms } from './rooms/directory.js';
+import type { PublicRoom } from './matrix/directory.js';
 import type { AppDeps, UpstreamListener } from './web/app.js';
 import { countUpstreamCall } from './web/request-context.js';
 import { createPageCache } from './web/page-cache.js';
@@ -153,8 +154,12 @@ export function createRoomServices(api: Homeserver, config: RoomServiceConfig, d
   const share = (fraction: number): number => Math.floor(config.cacheMaxBytes * fraction);
   // Every cache derived from a room carries the room's epoch (rooms/epochs.ts).
   const epochs = new RoomEpochs();
+  const resolver = new RoomResolver(api, denylist);
+  // The aliases the directory's answers give are the links its readers follow next.
+  const onListed = (listed: readonly PublicRoom[]): void => resolver.learn(listed);
   const directory = new DirectoryService(api, {
     epochs,
+    onListed,
     pageSize: config.directoryPageSize,
     denylist,
     // The listing is read again as often as rooms are, so a room taken out leaves it as fast.
@@ -168,7 +173,6 @@ export function createRoomServices(api: Homeserver, config: RoomServiceConfig, d
     epochs,
   });
   const reader = new RoomReader(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1) });
-  const resolver = new RoomResolver(api, denylist);
   const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), chunkBudget: 20, epochs, archive, isVisible: timelineRules.isVisible });
   const widgetState = new WidgetStateLookup(api, rooms, share(0.02));
   const pages = createPageCache(share(0.06));
@@ -176,7 +180,7 @@ export function createRoomServices(api: Homeserver, config: RoomServiceConfig, d
   // interval and only when asked for (crawlers and the backfill ask rarely), because a room
   // taken out of the directory must leave the sitemaps within it even if nobody reads the
   // room; a room the viewer has seen taken back leaves it at once.
-  const listedRooms = new ListedRooms(api, { denylist, epochs, ttlMs: config.freshnessMs });
+  const listedRooms = new ListedRooms(api, { denylist, epochs, ttlMs: config.freshnessMs, onListed });
   const caches = [rooms.cache, resolver.cache, reader.cache, days.chunks, days.indexer.indexes, widgetState.cache, pages, directory.cache, listedRooms.cache];
   // The timeline loader fetches by view/'s rules of what shows (wired here, the one place layers meet).
   const timeline = new TimelineLoader(reader, timelineRules);

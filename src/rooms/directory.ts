@@ -30,6 +30,7 @@ export interface DirectoryOptions {
   maxUpstreamPages?: number;
   /** What the viewer knows rooms took back: such rooms leave the listing before the directory says so. */
   epochs: RoomEpochs;
+  onListed?: OnListed;
 }
 
 /** A room as the sitemaps know it: from the public directory. */
@@ -40,6 +41,9 @@ export interface ListedRoom {
   /** Joined members, as the directory says: the backfill reads the biggest rooms first. */
   memberCount: number;
 }
+
+/** Hears of the readable rooms each directory answer lists (the resolver learns their aliases). */
+export type OnListed = (rooms: readonly PublicRoom[]) => void;
 
 interface Walk {
   rooms: PublicRoom[];
@@ -60,6 +64,7 @@ async function walk(
   maxPages: number,
   full: (rooms: readonly PublicRoom[]) => boolean,
   signal: AbortSignal | undefined,
+  onListed: OnListed | undefined,
 ): Promise<Walk> {
   const rooms: PublicRoom[] = [];
   const seen = new Set<string>();
@@ -77,6 +82,7 @@ async function walk(
       seen.add(room.roomId);
       rooms.push(room);
     }
+    onListed?.(upstream.rooms.filter((room) => room.worldReadable));
     nextBatch = upstream.nextBatch;
     if (!nextBatch || tokens.has(nextBatch) || full(rooms)) break;
     tokens.add(nextBatch);
@@ -133,7 +139,7 @@ export class DirectoryService {
     const key = JSON.stringify([query.server ?? '', query.search ?? '', query.since ?? '']);
     return this.cache.get(key, this.opts.ttlMs, async () => {
       const pageSize = this.opts.pageSize;
-      const read = await walk(this.source, this.opts.denylist, this.opts.epochs, { ...query, limit: pageSize }, this.opts.maxUpstreamPages ?? 10, (rooms) => rooms.length >= pageSize, undefined);
+      const read = await walk(this.source, this.opts.denylist, this.opts.epochs, { ...query, limit: pageSize }, this.opts.maxUpstreamPages ?? 10, (rooms) => rooms.length >= pageSize, undefined, this.opts.onListed);
       return { rooms: read.rooms, nextBatch: read.nextBatch, prevBatch: read.first?.prevBatch, totalEstimate: read.first?.totalEstimate };
     });
   }
@@ -146,6 +152,7 @@ export interface ListedRoomsOptions {
   pageSize?: number;
   maxPages?: number;
   timeoutMs?: number;
+  onListed?: OnListed;
 }
 
 /**
@@ -173,7 +180,7 @@ export class ListedRooms {
   private walked(): Promise<ListedRoom[]> {
     return this.cache.get('all', this.opts.ttlMs, async () => {
       const signal = AbortSignal.timeout(this.opts.timeoutMs ?? 120_000);
-      const read = await walk(this.source, this.opts.denylist, this.opts.epochs, { limit: this.opts.pageSize ?? 500 }, this.opts.maxPages ?? 2000, () => false, signal);
+      const read = await walk(this.source, this.opts.denylist, this.opts.epochs, { limit: this.opts.pageSize ?? 500 }, this.opts.maxPages ?? 2000, () => false, signal, this.opts.onListed);
       const rooms = read.rooms.map((room) => ({ roomId: room.roomId, ref: room.canonicalAlias ?? room.roomId, memberCount: room.memberCount }));
       return rooms.sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
     });

@@ -176,6 +176,14 @@ export class ReadThroughCache<V> {
     }
   }
 
+  /**
+   * Keeps a value learnt from another answer, as its own load would have, for `ttlMs`. (A load
+   * in flight for the key still answers its waiters: `ignoreFetchAbort`.)
+   */
+  set(key: string, value: V, ttlMs: number): void {
+    this.cache.set(key, { value, size: this.sizeOf(value) }, { ttl: ttlMs });
+  }
+
   /** Counts again the size of a value that grew in place (its TTL runs on). */
   remeasure(key: string): void {
     const entry = this.cache.peek(key, { allowStale: true });

@@ -27,6 +27,17 @@ export class RoomResolver {
     return roomId && !this.denylist.denies(roomId, [ref.alias]) ? roomId : undefined;
   }
 
+  /**
+   * Rooms the public directory listed, with their canonical aliases: a crawler or a reader
+   * arriving from the directory or a sitemap follows exactly these links, so their aliases
+   * are known without asking the homeserver again (it said so in the same answer).
+   */
+  learn(rooms: Iterable<{ roomId: string; canonicalAlias: string | undefined }>): void {
+    for (const room of rooms) {
+      if (room.canonicalAlias !== undefined) this.cache.set(room.canonicalAlias, room.roomId, ALIAS_TTL_MS);
+    }
+  }
+
   async resolve(ref: RoomRef): Promise<string> {
     if (ref.kind === 'id') {
       if (this.denylist.denies(ref.roomId)) throw unknownRoom();

@@ -3,6 +3,7 @@ import type { PublicRoom, PublicRoomsPage, PublicRoomsQuery } from '../../src/ma
 import { Denylist } from '../../src/rooms/denylist.js';
 import { DirectoryService, ListedRooms } from '../../src/rooms/directory.js';
 import { RoomEpochs } from '../../src/rooms/epochs.js';
+import { RoomResolver } from '../../src/rooms/resolver.js';
 
 function room(n: number, worldReadable: boolean): PublicRoom {
   return {
@@ -162,5 +163,29 @@ describe('the listings and what rooms take back', () => {
     await directory.page({});
     expect(heard).toEqual(['!room1:example.org']);
     expect(epochs.withdrawal('!room3:example.org')).toBeUndefined();
+  });
+});
+
+describe('the aliases the directory gives', () => {
+  it('are learnt by the resolver, so following a listed room\'s link asks the homeserver for no alias', async () => {
+    const { fetcher } = upstream(6);
+    const lookups: string[] = [];
+    const resolver = new RoomResolver({ resolveAlias: async (alias) => (lookups.push(alias), '!elsewhere:example.org') }, new Denylist(['#room3:example.org']));
+    const onListed = (rooms: readonly PublicRoom[]): void => resolver.learn(rooms);
+    const directory = new DirectoryService({ publicRooms: fetcher }, { epochs: new RoomEpochs(), pageSize: 2, denylist: new Denylist([]), ttlMs: 60_000, maxBytes: 1e6, onListed });
+    await directory.page({});
+    expect(await resolver.resolve({ kind: 'alias', alias: '#room0:example.org' })).toBe('!room0:example.org');
+    expect(await resolver.resolve({ kind: 'alias', alias: '#room2:example.org' })).toBe('!room2:example.org');
+    expect(lookups).toEqual([]);
+    // Not readable (room1), not on the page read (room5), or denied (room3): as before.
+    expect(await resolver.resolve({ kind: 'alias', alias: '#room1:example.org' })).toBe('!elsewhere:example.org');
+    expect(await resolver.resolve({ kind: 'alias', alias: '#room5:example.org' })).toBe('!elsewhere:example.org');
+    expect(lookups).toEqual(['#room1:example.org', '#room5:example.org']);
+    await expect(resolver.resolve({ kind: 'alias', alias: '#room3:example.org' })).rejects.toThrow();
+    // The sitemaps' walk of the whole directory teaches them too.
+    const walked = new RoomResolver({ resolveAlias: async (alias) => (lookups.push(alias), undefined) }, new Denylist([]));
+    await new ListedRooms({ publicRooms: fetcher }, { epochs: new RoomEpochs(), denylist: new Denylist([]), ttlMs: 60_000, onListed: (rooms) => walked.learn(rooms) }).get();
+    expect(await walked.resolve({ kind: 'alias', alias: '#room5:example.org' })).toBe('!room5:example.org');
+    expect(lookups).toHaveLength(2);
   });
 });
