@@ -9,7 +9,7 @@ import { RoomApi } from './matrix/rooms.js';
 import { RoomCache } from './rooms/cache.js';
 import { DayArchive } from './rooms/days.js';
 import { RoomEpochs } from './rooms/epochs.js';
-import { dropWhatRoomsTakeBack } from './rooms/takedown.js';
+import { dropWhatRoomsTakeBack, type RoomScoped } from './rooms/takedown.js';
 import { RoomReader } from './rooms/reader.js';
 import { AboutLoader } from './rooms/about.js';
 import { TimelineLoader } from './rooms/timeline.js';
@@ -70,7 +70,7 @@ export function createServices(config: Config, log: Logger, production: boolean)
   const api: Homeserver = archive ? recordingHomeserver(roomApi, archive) : roomApi;
   const room = createRoomServices(api, config, denylist, archive);
   const { rooms, listedRooms } = room;
-  dropWhatRoomsTakeBack(room.epochs, { derived: [room.reader.cache, room.pages], withdrawn: [room.widgetState.cache], archive, log });
+  dropWhatRoomsTakeBack(room.epochs, { ...takenBackFrom(room), archive, log });
   const media: MediaFetcherOptions = { baseUrl: config.homeserverUrl, session, timeoutMs: config.upstreamTimeoutMs };
   const assets = loadStaticAssets(publicDir);
   const renderer = createRenderer(
@@ -144,13 +144,33 @@ interface InnerRoomServices {
 }
 
 /**
+ * The caches the takedown drops a room from (rooms/takedown.ts): those derived from its
+ * content when its epoch moves, and those of its state when it is withdrawn. Snapshots, the
+ * day archive and the listings drop it themselves.
+ */
+export function takenBackFrom(room: Pick<RoomServices, 'reader' | 'pages' | 'widgetState'>): { derived: RoomScoped[]; withdrawn: RoomScoped[] } {
+  return { derived: [room.reader.cache, room.reader.memberLists, room.pages], withdrawn: [room.widgetState.cache] };
+}
+
+/**
  * rooms/ over any Homeserver: the real one (RoomApi, recorded into the archive) or a test's
  * fake, so the whole app can be built without a homeserver.
  */
 export function createRoomServices(api: Homeserver, config: RoomServiceConfig, denylist: Denylist, archive?: Archive): RoomServices {
-  // CACHE_MAX_MB bounds every cache together: snapshots 70 %, timeline pages, member lists
-  // and reply targets 10 %, the day archive 10 %, rendered pages 6 %, directory pages 2 %,
-  // widget counts 2 %.
+  // CACHE_MAX_MB bounds every cache together: snapshots 47 %, member lists 28 %, timeline
+  // pages, threads, reply targets and profiles 10 %, the day archive 7 %, rendered pages 6 %,
+  // directory pages 1 %, widget counts 1 %.
+  // Member lists have a share of their own because one list read to the default byte bound
+  // (UPSTREAM_MAX_MB, 8 MB) is estimated at 7.5-8.4 MB: more than the reader's whole 10 %, so
+  // it was never kept, and every members or info page of a big room read 8 MB again (~0.3 s
+  // on the stand-in). 28 % (17.9 MB at the default 64) keeps two such lists, so two busy big
+  // rooms do not evict each other. 25 % would not be enough: the stand-in's member events are
+  // ~300 bytes, its two lists 8.4 MB each, and they fit in 16 MB with 46 KB to spare, so a room
+  // of slightly shorter events would keep one; 28 % keeps two down to ~270 bytes an event.
+  // A list bigger than the share is still served, just not kept. The share comes mostly from
+  // snapshots, whose miss is a cold load of two small calls (kilobytes, not megabytes); the
+  // rest from the day archive, whose whole days the archive serves again without the
+  // homeserver, and from directory pages and widget counts, whose entries are kilobytes each.
   const share = (fraction: number): number => Math.floor(config.cacheMaxBytes * fraction);
   // Every cache derived from a room carries the room's epoch (rooms/epochs.ts).
   const epochs = new RoomEpochs();
@@ -164,24 +184,24 @@ export function createRoomServices(api: Homeserver, config: RoomServiceConfig, d
     denylist,
     // The listing is read again as often as rooms are, so a room taken out leaves it as fast.
     ttlMs: config.freshnessMs,
-    maxBytes: share(0.02),
+    maxBytes: share(0.01),
   });
   const rooms = new RoomCache(api, {
-    maxBytes: share(0.7),
+    maxBytes: share(0.47),
     freshnessMs: config.freshnessMs,
     reloadAfterMs: config.cacheTtlMs,
     epochs,
   });
-  const reader = new RoomReader(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1) });
-  const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), chunkBudget: 20, epochs, archive, isVisible: timelineRules.isVisible });
-  const widgetState = new WidgetStateLookup(api, rooms, share(0.02));
+  const reader = new RoomReader(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), memberListBytes: share(0.28) });
+  const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.07), chunkBudget: 20, epochs, archive, isVisible: timelineRules.isVisible });
+  const widgetState = new WidgetStateLookup(api, rooms, share(0.01));
   const pages = createPageCache(share(0.06));
   // The sitemaps' room list: the whole directory, walked again at most once per freshness
   // interval and only when asked for (crawlers and the backfill ask rarely), because a room
   // taken out of the directory must leave the sitemaps within it even if nobody reads the
   // room; a room the viewer has seen taken back leaves it at once.
   const listedRooms = new ListedRooms(api, { denylist, epochs, ttlMs: config.freshnessMs, onListed });
-  const caches = [rooms.cache, resolver.cache, reader.cache, days.chunks, days.indexer.indexes, widgetState.cache, pages, directory.cache, listedRooms.cache];
+  const caches = [rooms.cache, resolver.cache, reader.cache, reader.memberLists, days.chunks, days.indexer.indexes, widgetState.cache, pages, directory.cache, listedRooms.cache];
   // The timeline loader fetches by view/'s rules of what shows (wired here, the one place layers meet).
   const timeline = new TimelineLoader(reader, timelineRules);
   const directoryPages = new DirectoryPageLoader(directory, widgetState);

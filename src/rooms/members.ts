@@ -36,6 +36,8 @@ const TTL_MS = 60_000;
 /** Heap bytes of one listed member (user ID, name, avatar, key, its map entry): 250 measured
  * with short names, and some room for longer ones. */
 const MEMBER_BYTES = 300;
+/** A list's estimated heap bytes, as its cache counts them. */
+export const memberListSize = (list: MemberList): number => 2048 + list.members.length * MEMBER_BYTES + list.servers.length * 64;
 /** Pages that name people look up at most this many of them one by one. */
 const MAX_PROFILE_LOOKUPS = 12;
 
@@ -45,20 +47,25 @@ const MAX_PROFILE_LOOKUPS = 12;
  * they already have, and look up the few that are missing one by one.
  */
 export class RoomMembers {
+  /**
+   * `lists` holds whole member lists (a cache of their own: one list at the byte bound is
+   * megabytes); `profiles` the single member events, a few hundred bytes each.
+   */
   constructor(
     private readonly api: MemberSource,
-    private readonly cache: ReadThroughCache<unknown>,
+    private readonly lists: ReadThroughCache<MemberList>,
+    private readonly profileCache: ReadThroughCache<unknown>,
   ) {}
 
   list(room: EpochedRoom): Promise<MemberList> {
     const { roomId } = room;
-    return this.cache.get(roomKey('members', roomId, room.epoch), TTL_MS, async () => {
+    return this.lists.get(roomKey('members', roomId, room.epoch), TTL_MS, async () => {
       const [chunk, count] = await Promise.all([
         this.api.members(roomId, undefined),
         this.api.joinedMembers(roomId, undefined).catch(() => undefined),
       ]);
       return toList(chunk, count);
-    }, (list) => 2048 + list.members.length * MEMBER_BYTES + list.servers.length * 64);
+    }, memberListSize);
   }
 
   /** Member events of `userIds` not in `known`, each looked up alone (a few at most). */
@@ -68,7 +75,7 @@ export class RoomMembers {
     const wanted = [...new Set(userIds)].filter((id) => !have.has(id)).slice(0, MAX_PROFILE_LOOKUPS);
     const found = await Promise.all(
       wanted.map((userId) =>
-        this.cache.get(roomKey('member', roomId, room.epoch, userId), TTL_MS, () => this.api.member(roomId, userId, undefined)).catch(() => undefined),
+        this.profileCache.get(roomKey('member', roomId, room.epoch, userId), TTL_MS, () => this.api.member(roomId, userId, undefined)).catch(() => undefined),
       ),
     );
     return [...known, ...found.filter((e): e is MatrixEvent => e !== undefined)];

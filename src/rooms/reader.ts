@@ -32,7 +32,10 @@ export interface ThreadPage {
 
 export interface ReaderOptions {
   pageSize: number;
+  /** The bound of the cache of pages, threads, single events, profiles and children. */
   maxBytes: number;
+  /** The bound of the cache of member lists (rooms/members.ts). */
+  memberListBytes: number;
 }
 
 const PAST_PAGE_TTL = 10 * 60_000;
@@ -48,8 +51,9 @@ const isCreate = (event: MatrixEvent | undefined): boolean => event?.type === 'm
  * anchored on event IDs, so page URLs stay the same however many messages arrive later.
  */
 export class RoomReader {
-  /** Public for /metrics. */
+  /** Public for /metrics and the takedown (as `memberLists`). */
   readonly cache: ReadThroughCache<unknown>;
+  readonly memberLists: ReadThroughCache<MemberList>;
   private readonly members: RoomMembers;
 
   constructor(
@@ -57,7 +61,8 @@ export class RoomReader {
     private readonly opts: ReaderOptions,
   ) {
     this.cache = new ReadThroughCache<unknown>({ name: 'reader', maxBytes: opts.maxBytes });
-    this.members = new RoomMembers(api, this.cache);
+    this.memberLists = new ReadThroughCache<MemberList>({ name: 'members', maxBytes: opts.memberListBytes });
+    this.members = new RoomMembers(api, this.memberLists, this.cache);
   }
 
   /** The latest events: the tail of the snapshot that holds `pageSize` visible events. */

@@ -266,7 +266,7 @@ describe.each(freshnesses)('what a room takes back leaves every page (ROOM_FRESH
     // Dropped, not only hidden: no cache holds anything of the room any more.
     const { services } = viewer;
     expect(services.rooms.lastKnown(roomA)).toBeUndefined();
-    for (const cache of [services.reader.cache, services.pages, services.days.chunks, services.widgetState.cache]) {
+    for (const cache of [services.reader.cache, services.reader.memberLists, services.pages, services.days.chunks, services.widgetState.cache]) {
       expect(cache.forgetRoom(roomA), cache.name).toBe(0);
     }
   }, 600_000);

@@ -38,7 +38,7 @@ class Api {
 
 describe('RoomReader', () => {
   it('takes the latest page from the snapshot, counting only visible events', () => {
-    const reader = new RoomReader(new Api().asApi(), { pageSize: 10, maxBytes: 1e6 });
+    const reader = new RoomReader(new Api().asApi(), { pageSize: 10, maxBytes: 1e6, memberListBytes: 1e6 });
     const mixed = { ...snapshot, timeline: [...all.slice(80, 90), reaction(91), reaction(92), ...all.slice(92)] } as RoomSnapshot;
     const page = reader.latest(mixed, (e) => e.type === 'm.room.message');
     expect(page.events.filter((e) => e.type === 'm.room.message').length).toBe(10);
@@ -48,7 +48,7 @@ describe('RoomReader', () => {
 
   it('serves a page before an event from the snapshot when the anchor is deep in it, with no upstream call', async () => {
     const api = new Api();
-    const reader = new RoomReader(api.asApi(), { pageSize: 10, maxBytes: 1e6 });
+    const reader = new RoomReader(api.asApi(), { pageSize: 10, maxBytes: 1e6, memberListBytes: 1e6 });
     const page = await reader.before(snapshot, '$m90');
     expect(page.events.map((e) => e.event_id)).toEqual(all.slice(79, 89).map((e) => e.event_id));
     expect(api.calls).toEqual([]);
@@ -56,7 +56,7 @@ describe('RoomReader', () => {
 
   it('asks the homeserver for pages beyond the snapshot, anchored on the event', async () => {
     const api = new Api();
-    const reader = new RoomReader(api.asApi(), { pageSize: 10, maxBytes: 1e6 });
+    const reader = new RoomReader(api.asApi(), { pageSize: 10, maxBytes: 1e6, memberListBytes: 1e6 });
     const page = await reader.before(snapshot, '$m30');
     expect(page.events.map((e) => e.event_id)).toEqual(all.slice(19, 29).map((e) => e.event_id));
     expect(api.calls).toEqual(['context $m30', 'messages b 29']);
