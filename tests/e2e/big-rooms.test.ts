@@ -49,6 +49,18 @@ describe('rooms of 100,000 membership events (stand-in homeserver)', () => {
     expect(roles.slice(0, 3)).toEqual(['Administrator', 'Moderator', 'Moderator']);
   });
 
+  it('keeps the list it read: the info page of the same room reads no member list again', async () => {
+    const calls = async (): Promise<number | undefined> => metric(await (await viewer.get('/metrics')).text(), 'upstream_calls_total', 'endpoint="members"');
+    expect((await viewer.get('/room/big3:bench.test/members')).status).toBe(200);
+    const before = { calls: await calls(), bytes: homeserver.counter.bytes };
+    const { status, body } = await viewer.html('/room/big3:bench.test/info');
+    expect(status).toBe(200);
+    expect(body).toContain('50,000');
+    expect(await calls()).toBe(before.calls);
+    // The list is 8 MB upstream; what the info page reads besides is kilobytes.
+    expect(homeserver.counter.bytes - before.bytes).toBeLessThan(1_000_000);
+  });
+
   it('gives the info page the member count and the servers of the first members, in plain words', async () => {
     const { status, $, body } = await viewer.html('/room/big2:bench.test/info');
     expect(status).toBe(200);
