@@ -160,17 +160,11 @@ export function createRoomServices(api: Homeserver, config: RoomServiceConfig, d
   // CACHE_MAX_MB bounds every cache together: snapshots 47 %, member lists 28 %, timeline
   // pages, threads, reply targets and profiles 10 %, the day archive 7 %, rendered pages 6 %,
   // directory pages 1 %, widget counts 1 %.
-  // Member lists have a share of their own because one list read to the default byte bound
-  // (UPSTREAM_MAX_MB, 8 MB) is estimated at 7.5-8.4 MB: more than the reader's whole 10 %, so
-  // it was never kept, and every members or info page of a big room read 8 MB again (~0.3 s
-  // on the stand-in). 28 % (17.9 MB at the default 64) keeps two such lists, so two busy big
-  // rooms do not evict each other. 25 % would not be enough: the stand-in's member events are
-  // ~300 bytes, its two lists 8.4 MB each, and they fit in 16 MB with 46 KB to spare, so a room
-  // of slightly shorter events would keep one; 28 % keeps two down to ~270 bytes an event.
-  // A list bigger than the share is still served, just not kept. The share comes mostly from
-  // snapshots, whose miss is a cold load of two small calls (kilobytes, not megabytes); the
-  // rest from the day archive, whose whole days the archive serves again without the
-  // homeserver, and from directory pages and widget counts, whose entries are kilobytes each.
+  // Member lists have a share of their own: one list read to the byte bound (UPSTREAM_MAX_MB,
+  // 8 MB) is 7.5-8.4 MB in memory, more than the reader's whole share, so it was never kept and
+  // every members or info page of a big room read 8 MB again. 28 % keeps two such lists (25 %
+  // kept the stand-in's two with 46 KB to spare); a bigger list is served but not kept. It
+  // comes mostly from snapshots, whose miss costs two small calls, not megabytes.
   const share = (fraction: number): number => Math.floor(config.cacheMaxBytes * fraction);
   // Every cache derived from a room carries the room's epoch (rooms/epochs.ts).
   const epochs = new RoomEpochs();
