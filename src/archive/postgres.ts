@@ -47,7 +47,6 @@ export class PostgresStore extends PostgresReads implements ArchiveStore {
   private async transaction<T>(work: (db: Db) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      if (this.opts.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.opts.schema}`);
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
@@ -64,6 +63,9 @@ export class PostgresStore extends PostgresReads implements ArchiveStore {
     await this.transaction(async (db) => {
       // Several processes may start at once: one migrates, the others wait and find it done.
       await db.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      // Once, here: every connection's search path names the schema (pool options), and every
+      // store is migrated before it is used, so no write transaction needs to ask again.
+      if (this.opts.schema) await db.query(`CREATE SCHEMA IF NOT EXISTS ${this.opts.schema}`);
       await db.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
       const done = num((await this.rows('SELECT coalesce(max(version), 0) AS v FROM schema_migrations', [], db))[0]?.['v']);
       for (let step = done; step < POSTGRES_MIGRATIONS.length; step++) {

@@ -3,7 +3,7 @@ import type { MatrixEvent } from '../matrix/events.js';
 import { yieldToLoop } from '../slices.js';
 import { eventOf, num, optional, toBackfill, toDayCount, toStretch, toThread, type Row } from './rows.js';
 import { SearchWorker } from './sqlite-search-pool.js';
-import { searchSqlite } from './sqlite-search.js';
+import { preparedStatements, searchSqlite, type Statements } from './sqlite-search.js';
 import type { ArchiveStats, BackfillState, SearchQuery, SearchResult, Stretch, ThreadSummary } from './types.js';
 
 /**
@@ -21,15 +21,14 @@ export class SqliteReads {
     const mode = (this.db.prepare('PRAGMA journal_mode = WAL').get() as Row | undefined)?.['journal_mode'];
     if (path !== ':memory:' && mode !== 'wal') throw new Error(`The SQLite archive ${path} cannot use WAL (journal mode ${String(mode)})`);
     this.db.exec('PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF;');
+    this.statements = preparedStatements(this.db);
   }
 
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly statements: Statements;
 
   /** Prepared once per SQL text: the texts are this file's, sqlite.ts's and sqlite-search.ts's (which an in-memory archive runs with this), a bounded set. */
   statement(sql: string): StatementSync {
-    let statement = this.statements.get(sql);
-    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
-    return statement;
+    return this.statements.statement(sql);
   }
 
   protected all(sql: string, ...params: SQLInputValue[]): Row[] {

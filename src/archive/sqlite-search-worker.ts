@@ -1,9 +1,9 @@
 // The SQLite archive's search worker (started by sqlite-search-pool.ts): a read-only
 // connection of its own to the archive file, answering one search at a time. node:sqlite is
 // synchronous, so a search statement here holds this thread, not the server's event loop.
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import { searchSqlite } from './sqlite-search.js';
+import { preparedStatements, searchSqlite } from './sqlite-search.js';
 import type { SearchQuery } from './types.js';
 
 export interface SearchRequest {
@@ -13,14 +13,7 @@ export interface SearchRequest {
 
 const db = new DatabaseSync((workerData as { path: string }).path, { readOnly: true });
 db.exec('PRAGMA busy_timeout = 5000');
-const statements = new Map<string, StatementSync>();
-const reader = {
-  statement(sql: string): StatementSync {
-    let statement = statements.get(sql);
-    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
-    return statement;
-  },
-};
+const reader = preparedStatements(db);
 const noPause = async (): Promise<void> => {};
 
 // One search at a time, each in one read transaction: its count, page and snippets see the

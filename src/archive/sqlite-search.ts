@@ -1,4 +1,4 @@
-import type { SQLInputValue, StatementSync } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { ftsMatch } from './redact.js';
 import { num, toSearchResult, type Row } from './rows.js';
 import { COUNT_CAP, MARK_END, MARK_START, type SearchQuery, type SearchResult } from './types.js';
@@ -11,6 +11,18 @@ const MAX_WINDOWS = 100;
 /** A connection's prepared statements, one per SQL text (the texts here are a bounded set). */
 export interface Statements {
   statement(sql: string): StatementSync;
+}
+
+/** Prepares each SQL text once on `db`: the store's connection and the search worker's share this. */
+export function preparedStatements(db: DatabaseSync): Statements {
+  const statements = new Map<string, StatementSync>();
+  return {
+    statement(sql) {
+      let statement = statements.get(sql);
+      if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+      return statement;
+    },
+  };
 }
 
 const all = (db: Statements, sql: string, ...params: SQLInputValue[]): Row[] => db.statement(sql).all(...params) as Row[];
