@@ -38,7 +38,7 @@ export function dayRoutes(deps: DayRouteDeps): Router {
       return;
     }
     const data = result.data;
-    const rendered = await cachedPage(deps.pages, pageKey(req, snapshot, room), async () => deps.renderer.render('day', buildDayPage(room, deps.site, data, snapshot.timeline)));
+    const rendered = await cachedPage(deps.pages, pageKey(req, snapshot, room), async () => buildDayPage(room, deps.site, data, snapshot.timeline), (view) => deps.renderer.render('day', view));
     sendRendered(req, res, rendered, {
       // A past day's messages do not change, but a redaction may still take one back.
       ...(data.past ? deps.cache.settled : deps.cache.live),

@@ -20,7 +20,8 @@ export function feedRoutes(deps: TimelineRouteDeps): Router {
     if (!loaded) return;
     const { snapshot, room } = loaded;
     // Built once per snapshot version, like the pages: feed readers poll.
-    const feed = await cachedPage(deps.pages, pageKey(req, snapshot, room), async () => buildRoomFeed(room, deps.site, deps.timeline.feed(snapshot)));
+    // The feed's builder writes its XML itself: nothing is left to render.
+    const feed = await cachedPage(deps.pages, pageKey(req, snapshot, room), async () => buildRoomFeed(room, deps.site, deps.timeline.feed(snapshot)), (xml) => xml);
     sendRendered(req, res, feed, {
       type: `${FEED_TYPE}; charset=utf-8`,
       lastModified: lastChanged(snapshot),

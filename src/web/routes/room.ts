@@ -11,7 +11,6 @@ import { pageKey } from '../page-key.js';
 import { cachedPage, sendRendered, type PageCache } from '../page-cache.js';
 import { queryString } from '../query.js';
 import type { Renderer } from '../render.js';
-import { yieldToLoop } from '../../slices.js';
 import { eventIdParam, loadRoom, type RoomDeps } from '../room-loader.js';
 
 export interface RoomRouteDeps extends RoomDeps {
@@ -46,13 +45,12 @@ export function roomRoutes(deps: TimelineRouteDeps): Router {
     const loaded = await loadRoom(req, res, deps, pathOf);
     if (!loaded) return;
     const { snapshot, room } = loaded;
-    const page = await cachedPage(deps.pages, pageKey(req, snapshot, room), async () => {
-      const view = buildRoomPage(room, deps.site, await deps.timeline.load(snapshot, request), deps.takedown);
-      // Built and rendered in two turns of the loop: the two together held it for up to
-      // ~60 ms a page when many cold rooms came at once (bench big rooms).
-      await yieldToLoop();
-      return deps.renderer.render('room', view);
-    });
+    const page = await cachedPage(
+      deps.pages,
+      pageKey(req, snapshot, room),
+      async () => buildRoomPage(room, deps.site, await deps.timeline.load(snapshot, request), deps.takedown),
+      (view) => deps.renderer.render('room', view),
+    );
     sendRendered(req, res, page, {
       lastModified: lastChanged(snapshot),
       ...deps.cache.live,
