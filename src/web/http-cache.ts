@@ -71,7 +71,8 @@ export function isNotModified(
   lastModified: number | undefined,
 ): boolean {
   const ifNoneMatch = headers['if-none-match'];
-  if (ifNoneMatch !== undefined) {
+  // An empty If-None-Match lists no tag: If-Modified-Since decides, as express's `fresh` has it.
+  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '') {
     if (ifNoneMatch.trim() === '*') return true;
     return ifNoneMatch.split(',').some((tag) => opaqueTag(tag) === opaqueTag(etag));
   }
