@@ -28,9 +28,8 @@ async function main(): Promise<void> {
   let draining = false;
   const app = createApp(services, {
     // During the drain every answer tells the client not to reuse its connection.
-    beforeRoutes: (_req, res, next) => {
-      if (draining) res.set('Connection', 'close');
-      next();
+    onRequest: (res) => {
+      if (draining) res.setHeader('Connection', 'close');
     },
   });
   const server = app.listen(config.port, () => {

@@ -120,7 +120,7 @@ export class ReadThroughCache<V> {
   /**
    * The value if it is cached and fresh: the cache-hit path, synchronous, never loading.
    * `count: false` looks without counting a hit, for a caller that may still give up and let
-   * the ordinary path read the same entry (web/fast-path.ts).
+   * the ordinary path read the same entry (web/hit-path.ts).
    */
   peek<T extends V = V>(key: string, count = true): T | undefined {
     const entry = this.cache.get(key);

@@ -1,4 +1,5 @@
-import express, { type Express, type RequestHandler } from 'express';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import express from 'express';
 import type { Archive } from '../archive/archive.js';
 import type { BackfillProgress } from '../archive/backfill.js';
 import { registerArchiveMetrics } from './archive-metrics.js';
@@ -26,12 +27,12 @@ import { roomAboutRoutes } from './routes/room-about.js';
 import { roomRoutes } from './routes/room.js';
 import { healthRoutes } from './routes/health.js';
 import { createMetrics, type CacheSource } from './metrics.js';
-import { clientRateLimit } from './rate-limit.js';
+import { ClientLimiter, clientRateLimit } from './client-limit.js';
 import { requestContext } from './request-context.js';
-import { requestLog } from './request-log.js';
-import { securityHeaders } from './security.js';
+import { requestObserver } from './request-log.js';
+import { securityHeaderList, securityHeaders } from './security.js';
 import { cachePolicy, compressResponses } from './http-cache.js';
-import { fastPath } from './fast-path.js';
+import { hitPath } from './hit-path.js';
 import { feedRoutes } from './routes/feed.js';
 import { seoRoutes } from './routes/seo.js';
 import { staticAssetRoutes, type StaticAssets } from './static-assets.js';
@@ -76,29 +77,44 @@ export interface AppDeps {
 
 export type UpstreamListener = (endpoint: string, outcome: CallOutcome, durationMs: number) => void;
 
-/** Builds the express app from its dependencies; the entry file only wires and listens. */
-export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler; /** false: every hit takes the router (tests compare the two). */ fastPath?: boolean } = {}): Express {
+/** The viewer as an HTTP request listener: the cache-hit path, then express. */
+export interface ViewerApp {
+  (req: IncomingMessage, res: ServerResponse): void;
+  listen(port: number, host: string, listening?: () => void): Server;
+  listen(port: number, listening?: () => void): Server;
+}
+
+export interface AppHooks {
+  /** Runs first on every request, however it is answered (the drain's `Connection: close`). */
+  onRequest?: (res: ServerResponse) => void;
+  /** false: every hit takes express (tests compare the two). */
+  hitPath?: boolean;
+}
+
+/** Builds the app from its dependencies; the entry file only wires and listens. */
+export function createApp(deps: AppDeps, hooks: AppHooks = {}): ViewerApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  // Heroku's router is the one proxy in front of us.
+  // Heroku's router is the one proxy in front of us (web/client-limit.ts clientAddress reads it so too).
   app.set('trust proxy', 1);
   app.set('query parser', 'simple');
   // Observability first, so that every answer (errors, static files, 429s) is counted and logged.
   const metrics = createMetrics(deps.caches, deps.config.metricsToken, () => deps.client.budget.bytesInFlight);
   if (deps.archive) registerArchiveMetrics(metrics, deps.archive, deps.backfill);
   deps.upstreamListeners?.push((endpoint, outcome, ms) => metrics.observeUpstream(endpoint, outcome, ms));
+  const observer = requestObserver(deps.log, metrics);
+  const security = securityHeaderList(deps.config.publicUrl);
+  const limiter = new ClientLimiter(deps.config.rateLimitPerMinute ?? 0);
   app.use(requestContext());
-  app.use(metrics.middleware);
-  app.use(requestLog(deps.log));
-  if (hooks.beforeRoutes) app.use(hooks.beforeRoutes);
-  app.use(securityHeaders(deps.config.publicUrl));
-  // Above the fast path, so a hit is limited too; it skips the operators' and static paths.
-  app.use(clientRateLimit(deps.config.rateLimitPerMinute ?? 0));
-  // A cached room page is answered here, before the router walk (web/fast-path.ts).
+  app.use(observer.middleware);
+  app.use(securityHeaders(security));
+  // The operators' and static paths are not limited.
+  app.use(clientRateLimit(limiter));
+  // A cached room page is answered in front of express (web/hit-path.ts).
   const fast = { hits: 0 };
-  if (hooks.fastPath !== false) app.use(fastPath({ resolver: deps.resolver, rooms: deps.rooms, pages: deps.pages }, fast));
-  metrics.counter('page_fast_path_hits_total', 'Cached room pages answered before the router walk', () => fast.hits);
+  const hit = hooks.hitPath === false ? () => false : hitPath({ resolver: deps.resolver, rooms: deps.rooms, pages: deps.pages, limiter, security, observer }, fast);
+  metrics.counter('page_fast_path_hits_total', 'Cached room pages answered in front of express', () => fast.hits);
   app.use(compressResponses());
   app.use(staticAssetRoutes(deps.assets));
   app.use(
@@ -149,5 +165,11 @@ export function createApp(deps: AppDeps, hooks: { beforeRoutes?: RequestHandler;
   app.use(mediaRoutes({ fetcher: deps.media, maxBytes: deps.config.mediaMaxBytes }));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.renderer, deps.log));
-  return app;
+  const onRequest = hooks.onRequest;
+  const viewer = ((req: IncomingMessage, res: ServerResponse) => {
+    onRequest?.(res);
+    if (!hit(req, res)) app(req, res);
+  }) as ViewerApp;
+  viewer.listen = (port: number, ...rest: unknown[]): Server => createServer(viewer).listen(port, ...(rest as [string, () => void]));
+  return viewer;
 }

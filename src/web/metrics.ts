@@ -4,7 +4,6 @@ import type { Request, RequestHandler, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallOutcome } from '../matrix/client.js';
 import type { CacheStats } from '../rooms/read-through.js';
-import { contextOf, elapsedMs } from './request-context.js';
 
 /** What /metrics reads from a cache (ReadThroughCache has all of it). */
 export interface CacheSource {
@@ -17,8 +16,8 @@ export interface CacheSource {
 
 export interface Metrics {
   readonly registry: Registry;
-  /** Times every request and counts it by route and status; mount it first. */
-  readonly middleware: RequestHandler;
+  /** Counts a finished request by route and status, and times it (web/request-log.ts). */
+  observeRequest(route: string, status: number, ms: number): void;
   /** The `/metrics` endpoint, behind a bearer token when one is configured. */
   readonly endpoint: RequestHandler;
   /** Feed HomeserverClient's `onCall` hook here. */
@@ -32,9 +31,6 @@ export interface Metrics {
  * must stay few. Requests that matched no route are grouped as static files or "unmatched".
  */
 export function routeOf(req: Request): string {
-  // web/fast-path.ts answers before any route matched, and names the route it answered for.
-  const fast: unknown = req.res?.locals['route'];
-  if (typeof fast === 'string') return fast;
   const pattern: unknown = req.route?.path;
   if (typeof pattern === 'string') return `${req.baseUrl}${pattern}`;
   if (req.originalUrl.startsWith('/static/')) return '/static';
@@ -142,21 +138,14 @@ export function createMetrics(caches: readonly CacheSource[], token: string | un
   // its label object at every request; routes and statuses are few, so these stay small.
   const counted = new Map<string, Counter.Internal>();
   const timed = new Map<string, Histogram.Internal<'route'>>();
-  const middleware: RequestHandler = (req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const route = routeOf(req);
-      const context = contextOf(res);
-      const ms = context ? elapsedMs(context) : Number(process.hrtime.bigint() - started) / 1e6;
-      const key = `${res.statusCode} ${route}`;
-      let counter = counted.get(key);
-      if (!counter) counted.set(key, (counter = requests.labels({ route, status: String(res.statusCode) })));
-      counter.inc();
-      let histogram = timed.get(route);
-      if (!histogram) timed.set(route, (histogram = latency.labels({ route })));
-      histogram.observe(ms / 1000);
-    });
-    next();
+  const observeRequest = (route: string, status: number, ms: number): void => {
+    const key = `${status} ${route}`;
+    let counter = counted.get(key);
+    if (!counter) counted.set(key, (counter = requests.labels({ route, status: String(status) })));
+    counter.inc();
+    let histogram = timed.get(route);
+    if (!histogram) timed.set(route, (histogram = latency.labels({ route })));
+    histogram.observe(ms / 1000);
   };
 
   const endpoint: RequestHandler = async (req: Request, res: Response) => {
@@ -171,7 +160,7 @@ export function createMetrics(caches: readonly CacheSource[], token: string | un
 
   return {
     registry,
-    middleware,
+    observeRequest,
     endpoint,
     counter(name, help, read) {
       new Counter({

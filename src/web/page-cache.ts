@@ -13,7 +13,7 @@ export class RenderedPage implements SendablePage {
   private readonly encoded = new Map<Encoding, Buffer>();
   /**
    * The caching options the page was first sent with. Where they follow from the page's key
-   * alone (the timeline pages), web/fast-path.ts answers a later hit with them, as the route would.
+   * alone (the timeline pages), web/hit-path.ts answers a later hit with them, as the route would.
    */
   sentWith: SendOptions | undefined;
   /** The headers of each representation, made once for the options they were made with (web/send-rendered.ts). */

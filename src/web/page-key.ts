@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import { roomKey } from '../rooms/epochs.js';
 import type { RoomSnapshot } from '../rooms/snapshot.js';
 import type { RoomContext } from '../view/room.js';
@@ -11,7 +10,7 @@ export const PAGE_PARAMS = ['before', 'after', 'page'];
  * took something back is served again), the snapshot version, its path and the parameters
  * that pick its content, and the two flags that change its head (out of date, unlisted).
  */
-export function pageKey(req: Request, snapshot: RoomSnapshot, room: RoomContext): string {
+export function pageKey(req: { path: string; query: Record<string, unknown> }, snapshot: RoomSnapshot, room: RoomContext): string {
   const params = PAGE_PARAMS.map((name) => {
     const value: unknown = req.query[name];
     return typeof value === 'string' ? `${name}=${value}` : '';

@@ -1,14 +1,21 @@
+import type { ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
 
+export type HeaderList = ReadonlyArray<readonly [string, string]>;
+
 /**
- * Security headers via helmet. No script may ever run on our pages; the only inline styles
- * are the background colours the sanitiser builds from validated `#rrggbb` values, hence
- * `style-src-attr 'unsafe-inline'` and nothing looser.
+ * The security headers, as helmet makes them. No script may ever run on our pages; the only
+ * inline styles are the background colours the sanitiser builds from validated `#rrggbb`
+ * values, hence `style-src-attr 'unsafe-inline'` and nothing looser.
+ *
+ * With this configuration (no nonces) helmet sets the same headers on every response, so they
+ * are recorded once, from helmet itself, and every answer sets the list: the routes through
+ * `securityHeaders`, and the cache hits in front of express (web/hit-path.ts).
  */
-export function securityHeaders(publicUrl: string): RequestHandler {
+export function securityHeaderList(publicUrl: string): HeaderList {
   const https = publicUrl.startsWith('https:');
-  return helmet({
+  const middleware = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -32,4 +39,27 @@ export function securityHeaders(publicUrl: string): RequestHandler {
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
     xContentTypeOptions: true,
   });
+  const recorded: Array<[string, string]> = [];
+  const recorder = {
+    setHeader(name: string, value: unknown) {
+      recorded.push([name, String(value)]);
+    },
+    // X-Powered-By: express's is disabled already.
+    removeHeader() {},
+  };
+  let done = false;
+  middleware({} as never, recorder as unknown as ServerResponse, () => (done = true));
+  if (!done) throw new Error('helmet did not set its headers synchronously');
+  return recorded;
+}
+
+export function setSecurityHeaders(res: ServerResponse, list: HeaderList): void {
+  for (const [name, value] of list) res.setHeader(name, value);
+}
+
+export function securityHeaders(list: HeaderList): RequestHandler {
+  return (_req, res, next) => {
+    setSecurityHeaders(res, list);
+    next();
+  };
 }

@@ -3,11 +3,13 @@
  * compressed (the compression middleware leaves an encoded response alone), with that
  * representation's ETag. It answers as sendPage (web/http-cache.ts) would, header for header,
  * but a cached page is sent thousands of times per build: its header values are made once per
- * representation, the encoding is negotiated once per distinct Accept-Encoding, and an
- * unconditional request is written without express's send. Anything unusual takes send.
+ * representation, the encoding is negotiated once per distinct Accept-Encoding, and only the
+ * first send of a representation (which learns its content type) takes express's send.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import { cacheControl, isNotModified, type CacheOptions } from './http-cache.js';
+import type { HeaderList } from './security.js';
 
 export type SendOptions = Readonly<Omit<CacheOptions, 'etag'>>;
 
@@ -23,6 +25,7 @@ export interface SendablePage {
 }
 
 interface Representation {
+  encoding: Encoding | undefined;
   etag: string;
   /** Vary, Content-Encoding, ETag, Last-Modified, Cache-Control, X-Robots-Tag: as sendPage sets them. */
   headers: Array<[string, string]>;
@@ -30,6 +33,8 @@ interface Representation {
   lastModified: number | undefined;
   /** Content-Type as express spelled it on the first send through `send`. */
   contentType: string | undefined;
+  /** Every header of a 200 and of a 304 of it, flat, with the security headers they were made with. */
+  whole?: { security: HeaderList; ok: string[]; notModified: string[] };
 }
 
 /** A page's representations for one set of options. */
@@ -63,20 +68,24 @@ function representation(page: SendablePage, encoding: Encoding | undefined, opti
     if (lastModified !== undefined) headers.push(['Last-Modified', new Date(lastModified).toUTCString()]);
     headers.push(['Cache-Control', cacheControl(options)]);
     if (options.noindex) headers.push(['X-Robots-Tag', 'noindex']);
-    made = { etag, headers, lastModified, contentType: undefined };
+    made = { encoding, etag, headers, lastModified, contentType: undefined };
     // A Last-Modified still ahead of the clock (capped to now) is made afresh at each send.
     if (lastModified === options.lastModified || lastModified === undefined) prepared.byEncoding.set(key, made);
   }
   return made;
 }
 
-/** Accept-Encoding values seen, with what they negotiate to: few distinct ones in practice. */
+/**
+ * Accept-Encoding values seen, with what express's negotiation made of them: few distinct
+ * ones in practice. Only express negotiates (the routes); a hit in front of express
+ * (web/hit-path.ts) uses what it learned, and leaves a value not seen yet to the routes.
+ */
 const negotiated = new Map<string, Encoding | undefined>();
 const MAX_NEGOTIATED = 256;
+const NO_HEADER = '\0';
 
 function encodingFor(req: Request): Encoding | undefined {
-  const header = req.headers['accept-encoding'];
-  const key = header ?? '\0';
+  const key = req.headers['accept-encoding'] ?? NO_HEADER;
   if (negotiated.has(key)) return negotiated.get(key);
   const accepted = req.acceptsEncodings('br', 'gzip', 'identity');
   const encoding: Encoding | undefined = accepted === 'br' || accepted === 'gzip' ? accepted : undefined;
@@ -85,33 +94,92 @@ function encodingFor(req: Request): Encoding | undefined {
   return encoding;
 }
 
-export function sendRendered(req: Request, res: Response, page: SendablePage, options: SendOptions): void {
-  page.sentWith ??= { ...options };
-  const encoding = encodingFor(req);
+/** How a page is answered: its representation, and whether it is a 304. */
+interface Answer {
+  encoding: Encoding | undefined;
+  made: Representation;
+  status: number;
+  notModified: boolean;
+}
+
+function answerFor(req: IncomingMessage, page: SendablePage, options: SendOptions, encoding: Encoding | undefined): Answer {
   const made = representation(page, encoding, options);
-  if (res.getHeader('Vary') === undefined) res.setHeader('Vary', 'Accept-Encoding');
-  else res.vary('Accept-Encoding');
-  for (const [name, value] of made.headers) res.setHeader(name, value);
-  const lastModified = made.lastModified;
   const status = options.status ?? 200;
   const conditional = status === 200 && (req.method === 'GET' || req.method === 'HEAD');
-  if (conditional && isNotModified(req.headers, made.etag, lastModified)) {
-    res.status(304).end();
+  return { encoding, made, status, notModified: conditional && isNotModified(req.headers, made.etag, made.lastModified) };
+}
+
+function setRepresentationHeaders(res: ServerResponse, made: Representation): void {
+  const vary = res.getHeader('Vary');
+  if (vary === undefined) res.setHeader('Vary', 'Accept-Encoding');
+  else if (!/(?:^|,)\s*accept-encoding\s*(?:,|$)/i.test(String(vary))) res.setHeader('Vary', `${String(vary)}, Accept-Encoding`);
+  for (const [name, value] of made.headers) res.setHeader(name, value);
+}
+
+/** A 304, or a 200 whose every header is known: written without express. */
+function writeAnswer(req: IncomingMessage, res: ServerResponse, page: SendablePage, answer: Answer): void {
+  if (answer.notModified) {
+    res.statusCode = 304;
+    res.end();
     return;
   }
-  const body = encoding ? page.encodedAs(encoding) : page.bytes;
-  // express's send also answers 304 to what its `fresh` thinks current: left to it whenever
-  // the request is conditional at all, and for the first send, which learns the content type.
-  if (made.contentType === undefined || status !== 200 || req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined) {
-    res.status(status).type(options.type ?? 'html').send(body);
-    const type = res.getHeader('Content-Type');
-    // (Not from a 304 of express's own, which drops the type.)
-    if (res.statusCode === 200 && typeof type === 'string') made.contentType ??= type;
-    return;
-  }
+  const body = answer.encoding ? page.encodedAs(answer.encoding) : page.bytes;
   res.statusCode = 200;
-  res.setHeader('Content-Type', made.contentType);
+  res.setHeader('Content-Type', answer.made.contentType!);
   res.setHeader('Content-Length', String(body.length));
   if (req.method === 'HEAD') res.end();
   else res.end(body);
+}
+
+export function sendRendered(req: Request, res: Response, page: SendablePage, options: SendOptions): void {
+  page.sentWith ??= { ...options };
+  const answer = answerFor(req, page, options, encodingFor(req));
+  setRepresentationHeaders(res, answer.made);
+  if (answer.notModified || writable(answer)) return writeAnswer(req, res, page, answer);
+  // The first send of a representation goes through express's, which learns its content type
+  // (and any status but 200 always does).
+  const body = answer.encoding ? page.encodedAs(answer.encoding) : page.bytes;
+  res.status(answer.status).type(options.type ?? 'html').send(body);
+  const type = res.getHeader('Content-Type');
+  if (res.statusCode === 200 && typeof type === 'string') answer.made.contentType ??= type;
+}
+
+/** Whether every header of the answer is known: a 200 whose content type a send has learned. */
+function writable(answer: Answer): boolean {
+  return answer.status === 200 && answer.made.contentType !== undefined;
+}
+
+/** The representation's whole header block, made once: the hit path writes it in one call. */
+function wholeHeaders(page: SendablePage, made: Representation, security: HeaderList): NonNullable<Representation['whole']> {
+  if (made.whole?.security === security) return made.whole;
+  const notModified: string[] = [];
+  for (const [name, value] of security) notModified.push(name, value);
+  notModified.push('Vary', 'Accept-Encoding');
+  for (const [name, value] of made.headers) notModified.push(name, value);
+  const length = (made.encoding ? page.encodedAs(made.encoding) : page.bytes).length;
+  made.whole = { security, notModified, ok: [...notModified, 'Content-Type', made.contentType ?? '', 'Content-Length', String(length)] };
+  return made.whole;
+}
+
+/**
+ * A cached page's answer in front of express, when everything it needs is known already: the
+ * encoding this Accept-Encoding negotiates to, the content type, a status of 200. Returns
+ * false, having written nothing, when the routes must answer. The answer carries the security
+ * headers and `extra` (the rate limit's) besides the representation's, and goes out through
+ * one `writeHead` of a header list made once per representation: setting twenty headers one
+ * by one cost as much as the rest of the hit.
+ */
+export function sendKnown(req: IncomingMessage, res: ServerResponse, page: SendablePage, options: SendOptions, security: HeaderList, extra: readonly string[] | undefined, onAnswer: () => void): boolean {
+  const key = req.headers['accept-encoding'] ?? NO_HEADER;
+  if (!negotiated.has(key)) return false;
+  const encoding = negotiated.get(key);
+  const answer = answerFor(req, page, options, encoding);
+  if (!answer.notModified && !writable(answer)) return false;
+  onAnswer();
+  const whole = wholeHeaders(page, answer.made, security);
+  const headers = answer.notModified ? whole.notModified : whole.ok;
+  res.writeHead(answer.notModified ? 304 : 200, extra ? [...headers, ...extra] : headers);
+  if (answer.notModified || req.method === 'HEAD') res.end();
+  else res.end(encoding ? page.encodedAs(encoding) : page.bytes);
+  return true;
 }

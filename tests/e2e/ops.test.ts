@@ -30,7 +30,6 @@ afterEach(async () => {
 async function instrumented(env: Record<string, string> = {}): Promise<{
   url: string;
   lines: Array<Record<string, unknown>>;
-  ips: string[];
   close(): Promise<void>;
 }> {
   const config = loadConfig({ MATRIX_HOMESERVER_URL: seed.homeserverUrl, PUBLIC_URL: 'http://viewer.test', LOG_LEVEL: 'info', ...env });
@@ -44,20 +43,13 @@ async function instrumented(env: Record<string, string> = {}): Promise<{
   const log = pino({ level: config.logLevel, base: undefined }, sink);
   const services = createServices(config, log, false);
   services.renderer.site.serverName = await discoverServerName(services.client, 'localhost');
-  const ips: string[] = [];
-  const app = createApp(services, {
-    beforeRoutes: (req, _res, next) => {
-      ips.push(req.ip ?? '');
-      next();
-    },
-  });
+  const app = createApp(services);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     lines,
-    ips,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -179,14 +171,24 @@ describe('security headers', () => {
 });
 
 describe('behind Heroku’s router', () => {
-  it('takes the client address from the last X-Forwarded-For hop (trust proxy 1)', async () => {
+  it('takes the client address from the last X-Forwarded-For hop (trust proxy 1), for the routes and the cache hits', async () => {
     const app = await instrumented();
     try {
-      await fetch(`${app.url}/healthz`, { headers: { 'X-Forwarded-For': '203.0.113.7' } });
-      // A client may send its own X-Forwarded-For; the router appends the real address.
-      await fetch(`${app.url}/healthz`, { headers: { 'X-Forwarded-For': '10.9.9.9, 198.51.100.4' } });
-      await fetch(`${app.url}/healthz`);
-      expect(app.ips).toEqual(['203.0.113.7', '198.51.100.4', '127.0.0.1']);
+      const ask = async (path: string, forwarded?: string): Promise<void> => {
+        await (await fetch(`${app.url}${path}`, { headers: forwarded ? { 'X-Forwarded-For': forwarded } : {} })).text();
+      };
+      // The second and third asks of the room page are cache hits, answered in front of express.
+      for (const path of ['/healthz', lobby, lobby]) {
+        await ask(path, '203.0.113.7');
+        // A client may send its own X-Forwarded-For; the router appends the real address.
+        await ask(path, '10.9.9.9, 198.51.100.4');
+        await ask(path);
+      }
+      await expect.poll(() => app.lines.filter((line) => line['msg'] === 'request').length).toBe(9);
+      const requests = app.lines.filter((line) => line['msg'] === 'request');
+      expect(requests.map((line) => line['ip'])).toEqual(Array.from({ length: 3 }, () => ['203.0.113.7', '198.51.100.4', '127.0.0.1']).flat());
+      expect(requests.slice(-3).map((line) => line['cache'])).toEqual(['hit', 'hit', 'hit']);
+      expect(requests.slice(-3).map((line) => line['route'])).toEqual(['/room/:ref', '/room/:ref', '/room/:ref']);
     } finally {
       await app.close();
     }

@@ -135,7 +135,7 @@ export interface TestApp {
   homeserver: MemoryHomeserver;
   get(path: string, headers?: Record<string, string>, method?: string): Promise<Response>;
   close(): Promise<void>;
-  /** With `routerOnly`: the same app over the same caches without the fast path (web/fast-path.ts). */
+  /** With `routerOnly`: the same app over the same caches without the hit path (web/hit-path.ts). */
   routerOnly?: Pick<TestApp, 'url' | 'get'>;
 }
 
@@ -185,7 +185,7 @@ export async function startTestApp(homeserver = new MemoryHomeserver(), options:
     assets,
   };
   const main = await listen(createApp(deps));
-  const second = options.routerOnly ? await listen(createApp(deps, { fastPath: false })) : undefined;
+  const second = options.routerOnly ? await listen(createApp(deps, { hitPath: false })) : undefined;
   return {
     url: main.url,
     homeserver,

@@ -1,6 +1,6 @@
 /**
- * The fast path (web/fast-path.ts) answers a cached room page before the router walk. Over
- * one set of caches, an app with it and an app without it must answer every request alike:
+ * The hit path (web/hit-path.ts) answers a cached room page in front of express. Over one set
+ * of caches, an app with it and an app without it must answer every request alike:
  * status, headers (security headers, validators, caching, Vary, encoding) and bytes.
  */
 import { request } from 'node:http';
@@ -41,7 +41,7 @@ async function fastHits(app: TestApp): Promise<number> {
   return Number(/^page_fast_path_hits_total (\d+)$/m.exec(text)?.[1] ?? NaN);
 }
 
-describe('the fast path for cached room pages', () => {
+describe('the hit path for cached room pages', () => {
   let app: TestApp;
   let router: NonNullable<TestApp['routerOnly']>;
   const events = recordedMessages('lobby-messages').events;
@@ -90,15 +90,29 @@ describe('the fast path for cached room pages', () => {
         [{ 'if-none-match': etag() }, 'HEAD'],
       ];
       for (const [headers, method] of variants) {
+        // The route first: it is what learns how an Accept-Encoding negotiates, and a
+        // representation's content type (the next test has the hit path before either).
+        const routed = await raw(router.url, path, headers, method);
         const before = await fastHits(app);
         const fast = await raw(app.url, path, headers, method);
-        expect(await fastHits(app), `${method ?? 'GET'} ${path} ${JSON.stringify(headers)}: answered by the fast path`).toBe(before + 1);
-        const routed = await raw(router.url, path, headers, method);
+        expect(await fastHits(app), `${method ?? 'GET'} ${path} ${JSON.stringify(headers)}: answered by the hit path`).toBe(before + 1);
         expect(comparable(fast), `${method ?? 'GET'} ${path} ${JSON.stringify(headers)}`).toEqual(comparable(routed));
       }
     }
     // Many requests, each with a scrape of /metrics: slow on a loaded machine, not a time assert.
   }, 120_000);
+
+  it('leaves an Accept-Encoding not seen yet to the route, which learns it for the next hit', async () => {
+    await raw(router.url, LOBBY);
+    const headers = { 'accept-encoding': 'gzip;q=0.8, br;q=0.9, zstd' };
+    const before = await fastHits(app);
+    const first = await raw(app.url, LOBBY, headers);
+    expect(await fastHits(app)).toBe(before);
+    const second = await raw(app.url, LOBBY, headers);
+    expect(await fastHits(app)).toBe(before + 1);
+    expect(second.headers['content-encoding']).toBe('br');
+    expect(comparable(second)).toEqual(comparable(first));
+  });
 
   it('sends the security headers, the validators and noindex where the route does', async () => {
     const latest = await raw(app.url, LOBBY);
@@ -140,5 +154,25 @@ describe('the fast path for cached room pages', () => {
     const text = await (await app.get('/metrics')).text();
     expect(text).toMatch(/http_requests_total\{route="\/room\/:ref",status="200"\} \d+/);
     expect(text).toMatch(/http_requests_total\{route="\/room\/:ref\/event\/:eventId",status="200"\} \d+/);
+  });
+});
+
+describe('the hit path and the client rate limit', () => {
+  it('counts hits against the client, with the same RateLimit headers, and leaves the 429 to the routes', async () => {
+    const app = await startTestApp(undefined, { rateLimitPerMinute: 4 });
+    try {
+      const answers: Raw[] = [];
+      for (let i = 0; i < 5; i++) answers.push(await raw(app.url, LOBBY, { 'x-forwarded-for': '198.51.100.9' }));
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 429]);
+      expect(answers.map((a) => a.headers['ratelimit-remaining'])).toEqual(['3', '2', '1', '0', '0']);
+      expect(answers[1]!.headers['ratelimit-policy']).toBe('4;w=60');
+      expect(Number(answers[4]!.headers['retry-after'])).toBeGreaterThan(0);
+      // All but the first and the last were hits; another client is not limited by this one.
+      expect(await fastHits(app)).toBe(3);
+      expect((await raw(app.url, LOBBY, { 'x-forwarded-for': '198.51.100.10' })).status).toBe(200);
+      expect(await fastHits(app)).toBe(4);
+    } finally {
+      await app.close();
+    }
   });
 });
