@@ -185,6 +185,7 @@ export function createRoomServices(api: Homeserver, config: RoomServiceConfig, d
     freshnessMs: config.freshnessMs,
     reloadAfterMs: config.cacheTtlMs,
     epochs,
+    knownUnlisted: (roomId) => listedRooms.unlisted(roomId),
   });
   const reader = new RoomReader(api, { pageSize: config.timelinePageSize, maxBytes: share(0.1), memberListBytes: share(0.28) });
   const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.07), chunkBudget: 20, epochs, archive, isVisible: timelineRules.isVisible });

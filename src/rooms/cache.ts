@@ -20,6 +20,8 @@ export interface RoomCacheOptions {
   staleServeAfterMs?: number;
   /** The room epochs this cache moves as it sees what rooms take back (its own if not given). */
   epochs?: RoomEpochs;
+  /** Whether the room is known to be out of the public directory without asking (ListedRooms.unlisted). */
+  knownUnlisted?: (roomId: string) => boolean;
   now?: () => number;
 }
 
@@ -105,18 +107,22 @@ export class RoomCache {
     return this.cache.lastKnown(roomId);
   }
 
-  /** A failed refresh for a transient reason is answered with the stale copy by the cache. */
   /**
-   * Every load also asks whether the room is in the public directory (one small call beside
+   * Every refresh also asks whether the room is in the public directory (one small call beside
    * the others), so a room taken out of it is `noindex` and out of the listings from this
-   * refresh on; a failed answer keeps what was known.
+   * refresh on; a failed answer keeps what was known. A cold load skips the call for a room
+   * the last whole walk of the directory did not list (so a cold page by alias costs three
+   * calls, not four): its publication is unknown until its first refresh asks, and unknown is
+   * noindex, the safe side, without taking the room out of the listings (it may have been
+   * published since the walk). A failed refresh for a transient reason is answered with the
+   * stale copy by the cache.
    */
   private async load(roomId: string, stale: RoomSnapshot | undefined, signal: Signal): Promise<RoomSnapshot> {
     try {
       const follow = stale !== undefined && this.now() - stale.loadedAt < this.opts.reloadAfterMs && this.epochs.withdrawal(roomId) !== 'unreadable';
       const [loaded, published] = await Promise.all([
         follow ? this.catchUp(stale, signal) : this.loadCold(roomId, signal).then((snapshot): Loaded => ({ snapshot, incoming: [], followed: false })),
-        this.api.isPublished(roomId, signal).catch(() => stale?.published),
+        stale === undefined && this.opts.knownUnlisted?.(roomId) ? undefined : this.api.isPublished(roomId, signal).catch(() => stale?.published),
       ]);
       const snapshot = this.checked(loaded.snapshot);
       return stampEpoch(this.epochs, loaded.followed ? stale : undefined, snapshot, loaded.incoming, published);

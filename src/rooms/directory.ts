@@ -49,6 +49,8 @@ interface Walk {
   rooms: PublicRoom[];
   first: PublicRoomsPage | undefined;
   nextBatch: string | undefined;
+  /** The pages ran out: every room the directory lists was read. */
+  complete: boolean;
 }
 
 /**
@@ -88,7 +90,7 @@ async function walk(
     tokens.add(nextBatch);
     since = nextBatch;
   }
-  return { rooms, first, nextBatch };
+  return { rooms, first, nextBatch, complete: nextBatch === undefined };
 }
 
 /** Rooms the viewer has seen leave the directory or stop being readable are left out at once. */
@@ -165,12 +167,24 @@ export interface ListedRoomsOptions {
 export class ListedRooms {
   /** Public for /metrics. */
   readonly cache: ReadThroughCache<ListedRoom[]>;
+  /** The readable rooms of the last walk that reached the directory's end, however old. */
+  private lastComplete: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly source: DirectorySource,
     private readonly opts: ListedRoomsOptions,
   ) {
     this.cache = new ReadThroughCache<ListedRoom[]>({ name: 'listed-rooms', maxBytes: 64 * 2 ** 20, serveStaleAfterMs: 0 });
+  }
+
+  /**
+   * Whether the last whole walk of the directory left the room out, so a cold load need not
+   * ask (RoomCache): it is noindex until its first refresh asks, the safe side. The other way
+   * round, "it was listed", is never taken from a walk: a room taken out of the directory must
+   * be noindex from its next refresh on.
+   */
+  unlisted(roomId: string): boolean {
+    return this.lastComplete !== undefined && !this.lastComplete.has(roomId);
   }
 
   async get(): Promise<ListedRoom[]> {
@@ -181,6 +195,7 @@ export class ListedRooms {
     return this.cache.get('all', this.opts.ttlMs, async () => {
       const signal = AbortSignal.timeout(this.opts.timeoutMs ?? 120_000);
       const read = await walk(this.source, this.opts.denylist, this.opts.epochs, { limit: this.opts.pageSize ?? 500 }, this.opts.maxPages ?? 2000, () => false, signal, this.opts.onListed);
+      if (read.complete) this.lastComplete = new Set(read.rooms.map((room) => room.roomId));
       const rooms = read.rooms.map((room) => ({ roomId: room.roomId, ref: room.canonicalAlias ?? room.roomId, memberCount: room.memberCount }));
       return rooms.sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
     });

@@ -5,18 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSeed } from '../support/homeserver.js';
 import { startViewer, type RunningViewer } from '../support/viewer.js';
 import { burstPermalinks, runBurst } from '../support/burst.js';
+import { metric } from '../support/metrics.js';
 
 const seed = loadSeed();
 const { crowd } = seed.rooms;
-
-/** The sum of a metric's series whose labels include `labels`. */
-function metric(text: string, name: string, labels = ''): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if ((line.startsWith(`${name}{`) && line.includes(labels)) || (!labels && line.startsWith(`${name} `))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
-}
 
 describe('the crowd room, against the seeded Synapse', () => {
   let viewer: RunningViewer;

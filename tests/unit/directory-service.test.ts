@@ -111,6 +111,20 @@ describe('the listed rooms (the sitemaps\' walk of the whole directory)', () => 
     expect(all.map((r) => r.ref)).toEqual(expected);
   });
 
+  it('knows a room is unlisted only from a walk that reached the directory’s end', async () => {
+    const { fetcher } = upstream(20);
+    const listed = new ListedRooms({ publicRooms: fetcher }, { epochs: new RoomEpochs(), denylist: new Denylist([]), ttlMs: 60_000, pageSize: 5 });
+    // Nothing walked yet: nothing known.
+    expect(listed.unlisted('!elsewhere:example.org')).toBe(false);
+    await listed.get();
+    expect(listed.unlisted('!elsewhere:example.org')).toBe(true);
+    expect(listed.unlisted('!room2:example.org')).toBe(false);
+    // A walk cut short by its page bound proves nothing of the rooms it did not reach.
+    const short = new ListedRooms({ publicRooms: upstream(20).fetcher }, { epochs: new RoomEpochs(), denylist: new Denylist([]), ttlMs: 60_000, pageSize: 5, maxPages: 2 });
+    await short.get();
+    expect(short.unlisted('!elsewhere:example.org')).toBe(false);
+  });
+
   it('fetches once for concurrent callers and serves the stale list while refreshing', async () => {
     let calls = 0;
     let release: (() => void) | undefined;

@@ -53,7 +53,9 @@ class FakeApi {
 
   /** The directory's answer, asked beside every load (not in `calls`, which follow the timeline). */
   published = true;
+  publicationAsked = 0;
   async isPublished(): Promise<boolean> {
+    this.publicationAsked++;
     return this.published;
   }
 
@@ -81,6 +83,26 @@ describe('RoomCache', () => {
     expect(snapshot.timeline.length).toBeGreaterThan(40);
     expect(snapshot.timeline[0]!.origin_server_ts).toBeLessThanOrEqual(snapshot.timeline.at(-1)!.origin_server_ts);
     expect(cache.stats.misses).toBe(100);
+  });
+
+  it('does not ask the publication of a cold room the last whole directory walk left out, and asks at its first refresh', async () => {
+    const api = new FakeApi();
+    let known = true;
+    const cache = new RoomCache(api.asApi(), { maxBytes: 50_000_000, freshnessMs: 1, reloadAfterMs: 3_600_000, knownUnlisted: () => known });
+    const cold = await cache.get(LOBBY);
+    expect(api.publicationAsked).toBe(0);
+    // Unknown: noindex (web/room-loader.ts), but not taken out of the listings.
+    expect(cold.published).toBeUndefined();
+    expect(cache.epochs.withdrawal(LOBBY)).toBeUndefined();
+    // Published since the walk: its first refresh asks, and says so.
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await cache.get(LOBBY)).published).toBe(true);
+    expect(api.publicationAsked).toBe(1);
+    // A room the walk did list is asked even when cold: "it was listed" is never taken from a walk.
+    known = false;
+    const other = new RoomCache(api.asApi(), { maxBytes: 50_000_000, freshnessMs: 10_000, reloadAfterMs: 3_600_000, knownUnlisted: () => known });
+    expect((await other.get(LOBBY)).published).toBe(true);
+    expect(api.publicationAsked).toBe(2);
   });
 
   it('serves from memory within the freshness interval', async () => {
