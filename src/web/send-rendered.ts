@@ -33,8 +33,8 @@ interface Representation {
   lastModified: number | undefined;
   /** Content-Type as express spelled it on the first send through `send`. */
   contentType: string | undefined;
-  /** Every header of a 200 and of a 304 of it, flat, with the security headers they were made with. */
-  whole?: { security: HeaderList; ok: string[]; notModified: string[] };
+  /** Every header of a 304 and (once the content type is known) of a 200, flat, as made with these security headers. */
+  whole?: { security: HeaderList; contentType: string | undefined; ok: string[]; notModified: string[] };
 }
 
 /** A page's representations for one set of options. */
@@ -151,13 +151,14 @@ function writable(answer: Answer): boolean {
 
 /** The representation's whole header block, made once: the hit path writes it in one call. */
 function wholeHeaders(page: SendablePage, made: Representation, security: HeaderList): NonNullable<Representation['whole']> {
-  if (made.whole?.security === security) return made.whole;
+  if (made.whole?.security === security && made.whole.contentType === made.contentType) return made.whole;
   const notModified: string[] = [];
   for (const [name, value] of security) notModified.push(name, value);
   notModified.push('Vary', 'Accept-Encoding');
   for (const [name, value] of made.headers) notModified.push(name, value);
-  const length = (made.encoding ? page.encodedAs(made.encoding) : page.bytes).length;
-  made.whole = { security, notModified, ok: [...notModified, 'Content-Type', made.contentType ?? '', 'Content-Length', String(length)] };
+  // Without a content type (a 304 before any 200 of it) there is no 200 to write yet.
+  const ok = made.contentType === undefined ? [] : [...notModified, 'Content-Type', made.contentType, 'Content-Length', String((made.encoding ? page.encodedAs(made.encoding) : page.bytes).length)];
+  made.whole = { security, contentType: made.contentType, notModified, ok };
   return made.whole;
 }
 

@@ -157,6 +157,31 @@ describe('the hit path for cached room pages', () => {
   });
 });
 
+describe('the hit path on a representation first answered 304', () => {
+  it('writes its first 200 with the content type the route learned, not without one', async () => {
+    const app = await startTestApp(undefined, { routerOnly: true });
+    try {
+      const built = await raw(app.routerOnly!.url, LOBBY);
+      const tag = built.headers['etag'] as string;
+      const gzip = { 'accept-encoding': 'gzip;q=0.7' };
+      const revalidate = { ...gzip, 'if-none-match': `${tag.slice(0, -1)}-gzip"` };
+      // The route learns the negotiation from a 304, which teaches no content type; a hit answers the next 304.
+      expect((await raw(app.routerOnly!.url, LOBBY, revalidate)).status).toBe(304);
+      const before = await fastHits(app);
+      expect((await raw(app.url, LOBBY, revalidate)).status).toBe(304);
+      expect(await fastHits(app)).toBe(before + 1);
+      // The first 200 of it goes to the route; the hits after it carry its content type.
+      await raw(app.url, LOBBY, gzip);
+      const hit = await raw(app.url, LOBBY, gzip);
+      expect(await fastHits(app)).toBe(before + 2);
+      expect(hit.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(comparable(hit)).toEqual(comparable(await raw(app.routerOnly!.url, LOBBY, gzip)));
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('the hit path and the client rate limit', () => {
   it('counts hits against the client, with the same RateLimit headers, and leaves the 429 to the routes', async () => {
     const app = await startTestApp(undefined, { rateLimitPerMinute: 4 });
