@@ -168,7 +168,15 @@ export function createApp(deps: AppDeps, hooks: AppHooks = {}): ViewerApp {
   const onRequest = hooks.onRequest;
   const viewer = ((req: IncomingMessage, res: ServerResponse) => {
     onRequest?.(res);
-    if (!hit(req, res)) app(req, res);
+    let answered = false;
+    try {
+      answered = hit(req, res);
+    } catch (error) {
+      // A fault of the hit path must not take the process down: express answers instead.
+      deps.log.error({ err: error, path: req.url }, 'hit path failed');
+      if (res.headersSent) return void res.destroy();
+    }
+    if (!answered) app(req, res);
   }) as ViewerApp;
   viewer.listen = (port: number, ...rest: unknown[]): Server => createServer(viewer).listen(port, ...(rest as [string, () => void]));
   return viewer;
