@@ -129,6 +129,11 @@ export class ReadThroughCache<V> {
     return entry.value as T;
   }
 
+  /** Counts a hit of a `peek(key, false)` that was used after all (web/hit-path.ts). */
+  countHit(): void {
+    this.stats.hits++;
+  }
+
   /** The value held, fresh or stale, without loading or touching recency. */
   lastKnown<T extends V = V>(key: string): T | undefined {
     return this.cache.peek(key, { allowStale: true })?.value as T | undefined;

@@ -91,9 +91,9 @@ export function hitPath(deps: HitPathDeps, stats: HitPathStats): (req: IncomingM
       deps.observer.watch(req, res, context, PATTERNS[(match[2] ?? '') as keyof typeof PATTERNS]);
     });
     if (!sent) return false;
-    // A hit: counted in the caches as the route counts it.
-    deps.resolver.peek(ref);
-    deps.rooms.peek(roomId!);
+    // A hit: counted in the caches as the route counts it (the peeks above touched their recency).
+    if (ref.kind === 'alias') deps.resolver.cache.countHit();
+    deps.rooms.cache.countHit();
     stats.hits++;
     return true;
   };

@@ -23,10 +23,8 @@ export interface RequestObserver {
  */
 export function requestObserver(log: Logger, metrics: Pick<Metrics, 'observeRequest'>): RequestObserver {
   const watch = (req: IncomingMessage, res: ServerResponse, context: RequestContext, route: () => string): void => {
-    let seen = false;
-    const done = (): void => {
-      if (seen) return;
-      seen = true;
+    // 'close' follows 'finish', and comes alone when the client went away first: one listener.
+    res.once('close', () => {
       const finished = res.writableFinished;
       const ms = elapsedMs(context);
       const name = route();
@@ -47,9 +45,7 @@ export function requestObserver(log: Logger, metrics: Pick<Metrics, 'observeRequ
         },
         'request',
       );
-    };
-    res.on('finish', done);
-    res.on('close', done);
+    });
   };
   return {
     middleware: (req, res, next) => {
