@@ -180,6 +180,11 @@ export function createRoomServices(api: Homeserver, config: RoomServiceConfig, d
     ttlMs: config.freshnessMs,
     maxBytes: share(0.01),
   });
+  // The sitemaps' room list: the whole directory, walked again at most once per freshness
+  // interval and only when asked for (crawlers and the backfill ask rarely), because a room
+  // taken out of the directory must leave the sitemaps within it even if nobody reads the
+  // room; a room the viewer has seen taken back leaves it at once.
+  const listedRooms = new ListedRooms(api, { denylist, epochs, ttlMs: config.freshnessMs, onListed });
   const rooms = new RoomCache(api, {
     maxBytes: share(0.47),
     freshnessMs: config.freshnessMs,
@@ -191,11 +196,6 @@ export function createRoomServices(api: Homeserver, config: RoomServiceConfig, d
   const days = new DayArchive(api, { pageSize: config.timelinePageSize, maxBytes: share(0.07), chunkBudget: 20, epochs, archive, isVisible: timelineRules.isVisible });
   const widgetState = new WidgetStateLookup(api, rooms, share(0.01));
   const pages = createPageCache(share(0.06));
-  // The sitemaps' room list: the whole directory, walked again at most once per freshness
-  // interval and only when asked for (crawlers and the backfill ask rarely), because a room
-  // taken out of the directory must leave the sitemaps within it even if nobody reads the
-  // room; a room the viewer has seen taken back leaves it at once.
-  const listedRooms = new ListedRooms(api, { denylist, epochs, ttlMs: config.freshnessMs, onListed });
   const caches = [rooms.cache, resolver.cache, reader.cache, reader.memberLists, days.chunks, days.indexer.indexes, widgetState.cache, pages, directory.cache, listedRooms.cache];
   // The timeline loader fetches by view/'s rules of what shows (wired here, the one place layers meet).
   const timeline = new TimelineLoader(reader, timelineRules);

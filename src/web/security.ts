@@ -53,13 +53,9 @@ export function securityHeaderList(publicUrl: string): HeaderList {
   return recorded;
 }
 
-export function setSecurityHeaders(res: ServerResponse, list: HeaderList): void {
-  for (const [name, value] of list) res.setHeader(name, value);
-}
-
 export function securityHeaders(list: HeaderList): RequestHandler {
   return (_req, res, next) => {
-    setSecurityHeaders(res, list);
+    for (const [name, value] of list) res.setHeader(name, value);
     next();
   };
 }

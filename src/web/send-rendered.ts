@@ -116,18 +116,22 @@ function setRepresentationHeaders(res: ServerResponse, made: Representation): vo
   for (const [name, value] of made.headers) res.setHeader(name, value);
 }
 
-/** A 304, or a 200 whose every header is known: written without express. */
-function writeAnswer(req: IncomingMessage, res: ServerResponse, page: SendablePage, answer: Answer): void {
-  if (answer.notModified) {
-    res.statusCode = 304;
-    res.end();
-    return;
+/**
+ * A 304, or a 200 whose every header is known: written without express. `headers` is the
+ * whole header block when the caller made it (the hit path); else the representation's
+ * headers are on `res` already and the content headers are set here.
+ */
+function writeAnswer(req: IncomingMessage, res: ServerResponse, page: SendablePage, answer: Answer, headers?: readonly string[]): void {
+  const body = answer.notModified ? undefined : answer.encoding ? page.encodedAs(answer.encoding) : page.bytes;
+  if (headers) res.writeHead(body ? 200 : 304, headers as string[]);
+  else {
+    res.statusCode = body ? 200 : 304;
+    if (body) {
+      res.setHeader('Content-Type', answer.made.contentType!);
+      res.setHeader('Content-Length', String(body.length));
+    }
   }
-  const body = answer.encoding ? page.encodedAs(answer.encoding) : page.bytes;
-  res.statusCode = 200;
-  res.setHeader('Content-Type', answer.made.contentType!);
-  res.setHeader('Content-Length', String(body.length));
-  if (req.method === 'HEAD') res.end();
+  if (!body || req.method === 'HEAD') res.end();
   else res.end(body);
 }
 
@@ -179,8 +183,6 @@ export function sendKnown(req: IncomingMessage, res: ServerResponse, page: Senda
   onAnswer();
   const whole = wholeHeaders(page, answer.made, security);
   const headers = answer.notModified ? whole.notModified : whole.ok;
-  res.writeHead(answer.notModified ? 304 : 200, extra ? [...headers, ...extra] : headers);
-  if (answer.notModified || req.method === 'HEAD') res.end();
-  else res.end(encoding ? page.encodedAs(encoding) : page.bytes);
+  writeAnswer(req, res, page, answer, extra ? [...headers, ...extra] : headers);
   return true;
 }
